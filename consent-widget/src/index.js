@@ -1,0 +1,2 @@
+// Placeholder entry: the real banner arrives with the widget issue.
+window.ConsentGateway = window.ConsentGateway || {};

@@ -1,0 +1,139 @@
+package eu.consentgateway;
+
+import eu.consentgateway.config.GatewayConfig;
+import eu.consentgateway.consent.ConsentRoutes;
+import eu.consentgateway.consent.ConsentTokens;
+import eu.consentgateway.consent.Consents;
+import eu.consentgateway.consent.TokenSecrets;
+import eu.consentgateway.demo.DemoRoutes;
+import eu.consentgateway.forward.DestinationChecker;
+import eu.consentgateway.http.FailureHandler;
+import eu.consentgateway.http.RequestLog;
+import eu.consentgateway.http.SecurityHeaders;
+import eu.consentgateway.ops.OpsRoutes;
+import eu.consentgateway.site.ApiKeys;
+import eu.consentgateway.site.Audit;
+import eu.consentgateway.site.SiteCors;
+import eu.consentgateway.site.SiteRegistry;
+import eu.consentgateway.site.SiteRoutes;
+import eu.consentgateway.store.Database;
+import eu.consentgateway.store.Migrations;
+import eu.consentgateway.store.RedisBus;
+import eu.consentgateway.store.StoreUnavailable;
+import eu.consentgateway.terminal.ClientAddress;
+import eu.consentgateway.terminal.UserAgents;
+import eu.consentgateway.widget.WidgetRoutes;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: config → stores → features → HTTP servers. One instance is one gateway process;
+ * tests start several against the same stores.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final Database db;
+  private final RedisBus redis;
+  private final GatewayConfig config;
+
+  private Gateway(Vertx vertx, Database db, RedisBus redis, GatewayConfig config) {
+    this.vertx = vertx;
+    this.db = db;
+    this.redis = redis;
+    this.config = config;
+  }
+
+  /** Migrates the database (blocking, before anything listens), then starts every feature. */
+  public static Future<Gateway> start(GatewayConfig config, Clock clock) {
+    Migrations.migrate(config.pg());
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+    Database db = new Database(vertx, config.pg());
+    RedisBus redis = new RedisBus(vertx, config.redisUrl());
+    SiteRegistry sites = new SiteRegistry(vertx, db.gateway(), redis, clock);
+    ClientAddress addresses = new ClientAddress(config.trustedProxies());
+    UserAgents userAgents = new UserAgents();
+    Gateway gateway = new Gateway(vertx, db, redis, config);
+
+    return db.ping()
+        .recover(e -> Future.failedFuture(new StoreUnavailable("PostgreSQL does not answer at " + config.pg()
+            + " (start it with deploy/services.sh): " + e.getMessage())))
+        .compose(v -> redis.ping().recover(e -> Future.failedFuture(new StoreUnavailable(
+            "Redis does not answer at " + config.redisUrl() + " (start it with deploy/services.sh): " + e.getMessage()))))
+        .compose(v -> redis.start())
+        .compose(v -> sites.start())
+        .compose(v -> TokenSecrets.resolve(config.tokenSecrets(), db.gateway()))
+        .compose(secrets -> {
+          Consents consents = new Consents(db.gateway(), redis, new ConsentTokens(secrets), sites, clock, metrics);
+          ApiKeys keys = new ApiKeys(db.gateway(), config.adminToken());
+          Audit audit = new Audit(db.gateway(), clock);
+          SiteRoutes siteRoutes = new SiteRoutes(sites, keys, new DestinationChecker(), audit);
+          ConsentRoutes consentRoutes = new ConsentRoutes(consents, sites, addresses, userAgents);
+          OpsRoutes ops = new OpsRoutes(vertx, db, redis, metrics);
+          WidgetRoutes widget = new WidgetRoutes();
+          DemoRoutes demo = new DemoRoutes(sites, config.httpPort());
+          Consumer<Router> routes = router -> {
+            hygiene(router, sites, config);
+            ops.mount(router);
+            widget.mount(router);
+            siteRoutes.mount(router);
+            consentRoutes.mount(router);
+            if (config.demo()) {
+              demo.mount(router);
+            }
+            router.route().last().handler(ctx -> ctx.fail(404));
+          };
+          Future<Void> seeded = config.demo() ? demo.seed() : Future.succeededFuture();
+          return seeded.compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(config, routes),
+              new DeploymentOptions().setInstances(config.verticles())));
+        })
+        .map(id -> {
+          LOG.info("gateway listening [port={}] [verticles={}] [demo={}]", config.httpPort(), config.verticles(),
+              config.demo());
+          return gateway;
+        })
+        .recover(e -> gateway.close().transform(ar -> Future.failedFuture(e)));
+  }
+
+  /** Request-wide handlers: log, security headers, CORS pre-flights, body limits, one failure handler. */
+  private static void hygiene(Router router, SiteRegistry sites, GatewayConfig config) {
+    router.route().handler(new RequestLog());
+    router.route().handler(new SecurityHeaders());
+    router.routeWithRegex("/v1/(?!admin/).*").handler(SiteCors.preflight(sites));
+    router.routeWithRegex("/v1/admin/.*").handler(BodyHandler.create(false).setBodyLimit(config.adminBodyLimit()));
+    router.routeWithRegex("/v1/(?!admin/).*").handler(BodyHandler.create(false).setBodyLimit(config.browserBodyLimit()));
+    router.routeWithRegex("/preferences.*").handler(BodyHandler.create(false).setBodyLimit(config.browserBodyLimit()));
+    router.route().failureHandler(new FailureHandler());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int port() {
+    return config.httpPort();
+  }
+
+  /** Drains HTTP requests (up to the grace period), then closes pools and Redis. */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

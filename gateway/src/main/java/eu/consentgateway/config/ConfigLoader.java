@@ -1,0 +1,139 @@
+package eu.consentgateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Builds {@link GatewayConfig} from environment variables, then an optional properties file named by
+ * {@code CG_CONFIG_FILE} (same keys), then defaults; every value is checked here and nowhere else.
+ */
+public final class ConfigLoader {
+
+  static final Set<String> KNOWN = Set.of("CG_HTTP_PORT", "CG_PG_URL", "CG_REDIS_URL", "CG_ADMIN_TOKEN",
+      "CG_TOKEN_SECRET", "CG_GEOIP_DB", "CG_TRUSTED_PROXIES", "CG_DEMO", "CG_VERTICLES",
+      "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE");
+
+  private ConfigLoader() {
+  }
+
+  public static GatewayConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  public static GatewayConfig load(Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    String file = env.get("CG_CONFIG_FILE");
+    if (file != null && !file.isBlank()) {
+      values.putAll(readFile(Path.of(file)));
+    }
+    env.forEach((k, v) -> {
+      if (k.startsWith("CG_")) {
+        if (!KNOWN.contains(k)) {
+          throw new ConfigException(k, "unknown configuration variable (known: " + String.join(", ",
+              KNOWN.stream().sorted().toList()) + ")");
+        }
+        values.put(k, v);
+      }
+    });
+    return build(values);
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(path)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("CG_CONFIG_FILE", "cannot read " + path);
+    }
+    Map<String, String> out = new HashMap<>();
+    for (String key : props.stringPropertyNames()) {
+      if (!KNOWN.contains(key) || key.equals("CG_CONFIG_FILE")) {
+        throw new ConfigException(key, "unknown configuration key in " + path);
+      }
+      out.put(key, props.getProperty(key));
+    }
+    return out;
+  }
+
+  private static GatewayConfig build(Map<String, String> v) {
+    int port = integer(v, "CG_HTTP_PORT", GatewayConfig.DEFAULT_PORT, 0, 65535);
+    PgUrl pg = PgUrl.parse("CG_PG_URL", v.getOrDefault("CG_PG_URL", GatewayConfig.DEFAULT_PG_URL));
+    String redis = v.getOrDefault("CG_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL);
+    if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+      throw new ConfigException("CG_REDIS_URL", "must start with redis:// or rediss://");
+    }
+    Optional<String> admin = optional(v, "CG_ADMIN_TOKEN");
+    if (admin.isPresent() && admin.get().length() < 16) {
+      throw new ConfigException("CG_ADMIN_TOKEN", "must be at least 16 characters");
+    }
+    List<String> secrets = new ArrayList<>();
+    optional(v, "CG_TOKEN_SECRET").ifPresent(s -> Arrays.stream(s.split(",")).map(String::trim).forEach(part -> {
+      if (part.length() < 32) {
+        throw new ConfigException("CG_TOKEN_SECRET", "each secret must be at least 32 characters");
+      }
+      secrets.add(part);
+    }));
+    Optional<Path> geoip = optional(v, "CG_GEOIP_DB").map(Path::of);
+    if (geoip.isPresent() && !Files.isReadable(geoip.get())) {
+      throw new ConfigException("CG_GEOIP_DB", "file not readable: " + geoip.get());
+    }
+    List<Cidr> proxies = new ArrayList<>();
+    optional(v, "CG_TRUSTED_PROXIES").ifPresent(s -> {
+      for (String part : s.split(",")) {
+        if (part.isBlank()) {
+          continue;
+        }
+        try {
+          proxies.add(Cidr.parse(part));
+        } catch (RuntimeException e) {
+          throw new ConfigException("CG_TRUSTED_PROXIES", "not a CIDR: " + part.trim());
+        }
+      }
+    });
+    boolean demo = bool(v, "CG_DEMO");
+    int verticles = integer(v, "CG_VERTICLES", Runtime.getRuntime().availableProcessors(), 1, 256);
+    int grace = integer(v, "CG_SHUTDOWN_GRACE_SECONDS", 10, 0, 600);
+    return new GatewayConfig(port, pg, redis, admin, secrets, geoip, proxies, demo, verticles,
+        Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT);
+  }
+
+  private static Optional<String> optional(Map<String, String> v, String key) {
+    return Optional.ofNullable(v.get(key)).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  private static int integer(Map<String, String> v, String key, int def, int min, int max) {
+    Optional<String> text = optional(v, key);
+    if (text.isEmpty()) {
+      return def;
+    }
+    try {
+      int value = Integer.parseInt(text.get());
+      if (value < min || value > max) {
+        throw new ConfigException(key, "must be between " + min + " and " + max);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "not an integer: " + text.get());
+    }
+  }
+
+  private static boolean bool(Map<String, String> v, String key) {
+    String text = optional(v, key).orElse("false");
+    return switch (text.toLowerCase()) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new ConfigException(key, "must be true or false");
+    };
+  }
+}

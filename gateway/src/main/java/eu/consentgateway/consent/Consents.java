@@ -1,0 +1,202 @@
+package eu.consentgateway.consent;
+
+import eu.consentgateway.http.ApiError;
+import eu.consentgateway.site.Purpose;
+import eu.consentgateway.site.Site;
+import eu.consentgateway.site.SiteRegistry;
+import eu.consentgateway.store.BatchWriter;
+import eu.consentgateway.store.RedisBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The consent ledger's rules. Validity is fixed at the first deposit: {@code expiresAt = periodStart + 13
+ * calendar months}; a later event for the same subject while that period runs (and began after the latest
+ * substantial policy version) keeps it, withdrawal included; otherwise the event opens a new period.
+ * Other features verify tokens through {@link #verify}.
+ */
+public final class Consents {
+  public static final int VALIDITY_MONTHS = 13;
+
+  /** What a caller asks to record; the service decides kind, period and expiry. */
+  record Request(Site site, UUID subjectId, UUID noticeId, String policyVersion, String locale, String method,
+      Map<String, Boolean> choices, boolean gpc, String requestKey, String ipPrefix, String uaFamily) {
+  }
+
+  /** A verified token and whether the site's latest substantial policy asks the visitor again. */
+  public record Verified(TokenClaims claims, boolean renewRequired) {
+  }
+
+  private final ConsentStore store;
+  private final Revocations revocations;
+  private final ConsentTokens tokens;
+  private final SiteRegistry sites;
+  private final Clock clock;
+  private final MeterRegistry metrics;
+  private final ThreadLocal<BatchWriter<ConsentRecord, Boolean>> writers;
+  private final ThreadLocal<BatchWriter<ConsentStore.Notice, Void>> noticeWriters;
+
+  public Consents(Pool pool, RedisBus bus, ConsentTokens tokens, SiteRegistry sites, Clock clock,
+      MeterRegistry metrics) {
+    this.store = new ConsentStore(pool);
+    this.revocations = new Revocations(pool, bus);
+    this.tokens = tokens;
+    this.sites = sites;
+    this.clock = clock;
+    this.metrics = metrics;
+    // one group-committing writer per event loop thread, so completions come back on the caller's loop
+    this.writers = ThreadLocal.withInitial(store::eventWriter);
+    this.noticeWriters = ThreadLocal.withInitial(store::noticeWriter);
+  }
+
+  static Instant expiry(Instant periodStart) {
+    return periodStart.atZone(ZoneOffset.UTC).plusMonths(VALIDITY_MONTHS).toInstant();
+  }
+
+  /** Whether an earlier record's period still runs for a new event at {@code now}. */
+  static boolean periodRuns(ConsentRecord previous, Site site, Instant now) {
+    return now.isBefore(previous.expiresAt()) && !previous.periodStart().isBefore(site.renewAfter());
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  ConsentStore store() {
+    return store;
+  }
+
+  Future<UUID> notice(Site site, String policyVersion, String locale) {
+    UUID id = UUID.randomUUID();
+    return noticeWriters.get().submit(new ConsentStore.Notice(id, site.id(), policyVersion, site.textHash(locale),
+        locale, clock.instant())).map(v -> id);
+  }
+
+  /** Records a choice; the result carries the new record and its token. */
+  Future<Issued> record(Request request) {
+    Future<Optional<ConsentRecord>> previous = request.subjectId() == null
+        ? Future.succeededFuture(Optional.empty())
+        : store.latest(request.site().id(), request.subjectId());
+    return previous.compose(prev -> {
+      Instant now = clock.instant();
+      boolean runs = prev.isPresent() && periodRuns(prev.get(), request.site(), now);
+      Instant periodStart = runs ? prev.get().periodStart() : now;
+      ConsentRecord record = new ConsentRecord(UUID.randomUUID(), request.site().id(),
+          request.subjectId() != null ? request.subjectId() : UUID.randomUUID(), runs ? "updated" : "given",
+          request.noticeId(), request.policyVersion(), request.site().textHash(request.locale()), request.locale(),
+          request.method(), request.choices(), now, periodStart, runs ? prev.get().expiresAt() : expiry(now),
+          prev.map(ConsentRecord::consentId).orElse(null), request.requestKey(), request.ipPrefix(),
+          request.uaFamily(), request.gpc());
+      return write(record, prev);
+    });
+  }
+
+  /** Refuses every non-necessary purpose of the token's subject, as a new event; the token stops working. */
+  Future<Issued> withdraw(Site site, TokenClaims claims, String ipPrefix, String uaFamily) {
+    return store.byId(claims.consentId()).compose(found -> {
+      ConsentRecord prev = found.orElseThrow(ConsentTokens::refused);
+      Instant now = clock.instant();
+      boolean runs = periodRuns(prev, site, now);
+      Map<String, Boolean> refused = new HashMap<>();
+      for (Purpose p : site.purposes()) {
+        refused.put(p.id(), p.required());
+      }
+      ConsentRecord record = new ConsentRecord(UUID.randomUUID(), site.id(), prev.subjectId(), "withdrawn", null,
+          site.policyVersion(), site.textHash(prev.locale()), prev.locale(), "withdraw", Map.copyOf(refused), now,
+          runs ? prev.periodStart() : now, runs ? prev.expiresAt() : expiry(now), prev.consentId(), null, ipPrefix,
+          uaFamily, prev.gpc());
+      return write(record, Optional.of(prev));
+    });
+  }
+
+  private Future<Issued> write(ConsentRecord record, Optional<ConsentRecord> prev) {
+    return writers.get().submit(record).compose(inserted -> {
+      if (inserted) {
+        prev.ifPresent(p -> revocations.revoke(p.consentId()));
+        metrics.counter("cg_consent_events_total", "method", record.method(), "event", record.kind()).increment();
+        return Future.succeededFuture(new Issued(record, tokens.sign(record.claims()), false));
+      }
+      if (record.requestKey() != null) {
+        return store.byRequestKey(record.siteId(), record.requestKey()).compose(existing -> existing
+            .map(e -> Future.succeededFuture(new Issued(e, tokens.sign(e.claims()), true)))
+            .orElseGet(() -> Future.failedFuture(concurrent())));
+      }
+      return Future.failedFuture(concurrent());
+    });
+  }
+
+  private static ApiError concurrent() {
+    return ApiError.conflict("this consent was changed by another request at the same time; read it and retry");
+  }
+
+  /** A recorded event with its token; {@code replayed} when an idempotency key matched an earlier request. */
+  record Issued(ConsentRecord record, String token, boolean replayed) {
+  }
+
+  /**
+   * Checks a token for a site: signature, site, expiry, not withdrawn or replaced, and (unless
+   * {@code allowRenewal}) not from before the latest substantial policy version.
+   */
+  public Future<Verified> verify(String token, String siteId, boolean allowRenewal) {
+    TokenClaims claims;
+    try {
+      claims = tokens.verify(token);
+    } catch (ApiError e) {
+      refusedCount("malformed");
+      return Future.failedFuture(e);
+    }
+    if (!claims.siteId().equals(siteId)) {
+      refusedCount("site");
+      return Future.failedFuture(new ApiError(401, "invalid_token", "the consent token belongs to another site"));
+    }
+    if (!clock.instant().isBefore(claims.expiresAt())) {
+      refusedCount("expired");
+      return Future.failedFuture(new ApiError(401, "token_expired", "the consent expired; ask the visitor again"));
+    }
+    return sites.require(siteId).compose(site -> {
+      boolean renew = claims.periodStart().isBefore(site.renewAfter());
+      if (renew && !allowRenewal) {
+        refusedCount("policy");
+        return Future.failedFuture(new ApiError(401, "renewal_required",
+            "a substantial policy change requires the visitor's consent again"));
+      }
+      return revocations.isRevoked(claims.consentId()).compose(revoked -> {
+        if (revoked) {
+          refusedCount("revoked");
+          return Future.failedFuture(new ApiError(401, "token_revoked",
+              "this consent was withdrawn or replaced by a later choice"));
+        }
+        return Future.succeededFuture(new Verified(claims, renew));
+      });
+    });
+  }
+
+  /** Token signature and subject only (no revocation): a visitor may read the proof of any of its events. */
+  TokenClaims readable(String token, String siteId) {
+    TokenClaims claims = tokens.verify(token);
+    if (siteId != null && !claims.siteId().equals(siteId)) {
+      throw new ApiError(401, "invalid_token", "the consent token belongs to another site");
+    }
+    if (!clock.instant().isBefore(claims.expiresAt())) {
+      throw new ApiError(401, "token_expired", "the consent expired");
+    }
+    return claims;
+  }
+
+  Future<List<ConsentRecord>> history(String siteId, UUID subjectId) {
+    return store.history(siteId, subjectId);
+  }
+
+  private void refusedCount(String reason) {
+    metrics.counter("cg_tokens_refused_total", "reason", reason).increment();
+  }
+}

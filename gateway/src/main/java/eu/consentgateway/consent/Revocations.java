@@ -1,0 +1,71 @@
+package eu.consentgateway.consent;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.RedisBus;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Which consent ids no longer stand (withdrawn or replaced by a later choice). PostgreSQL is the truth: a
+ * consent is revoked once a later event names it in {@code supersedes}. Each instance keeps what it learned
+ * in memory; revocations reach every instance through Redis pub/sub within milliseconds, and while that
+ * subscription is down no "still valid" answer is reused, so every check goes to PostgreSQL.
+ */
+final class Revocations {
+  static final String CHANNEL = "cg:revoked";
+  private static final String IS_SUPERSEDED = "SELECT 1 FROM consent.events WHERE supersedes = $1";
+
+  private final Pool pool;
+  private final RedisBus bus;
+  private final Cache<UUID, Boolean> revoked = Caffeine.newBuilder().maximumSize(200_000).build();
+  private final Cache<UUID, Boolean> standing = Caffeine.newBuilder()
+      .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(60)).build();
+
+  Revocations(Pool pool, RedisBus bus) {
+    this.pool = pool;
+    this.bus = bus;
+    bus.listen(CHANNEL, message -> {
+      try {
+        learn(UUID.fromString(message));
+      } catch (IllegalArgumentException ignored) {
+        // not one of ours
+      }
+    });
+    // messages may have been missed while disconnected: forget every "still valid" answer
+    bus.onResubscribe(standing::invalidateAll);
+  }
+
+  Future<Boolean> isRevoked(UUID consentId) {
+    if (revoked.getIfPresent(consentId) != null) {
+      return Future.succeededFuture(true);
+    }
+    if (bus.subscribed() && standing.getIfPresent(consentId) != null) {
+      return Future.succeededFuture(false);
+    }
+    return pool.preparedQuery(IS_SUPERSEDED).execute(Tuple.of(consentId)).map(rows -> {
+      if (rows.size() > 0) {
+        learn(consentId);
+        return true;
+      }
+      if (revoked.getIfPresent(consentId) == null) {
+        standing.put(consentId, Boolean.TRUE);
+      }
+      return false;
+    });
+  }
+
+  /** Called after the superseding event committed: this instance at once, the others through Redis. */
+  void revoke(UUID consentId) {
+    learn(consentId);
+    bus.publish(CHANNEL, consentId.toString()).onFailure(e -> { /* others fall back to PostgreSQL */ });
+  }
+
+  private void learn(UUID consentId) {
+    revoked.put(consentId, Boolean.TRUE);
+    standing.invalidate(consentId);
+  }
+}

@@ -1,0 +1,14 @@
+package eu.consentgateway.consent;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/** What a consent token states: whose consent, for which site, which purposes, valid until when. */
+public record TokenClaims(String siteId, UUID subjectId, UUID consentId, Set<String> granted, Instant expiresAt,
+    String policyVersion, Instant periodStart) {
+
+  public boolean grants(String purpose) {
+    return granted.contains(purpose);
+  }
+}

@@ -1,0 +1,116 @@
+package eu.consentgateway.site;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.http.ApiError;
+import eu.consentgateway.store.RedisBus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every feature's view of the configured sites: cached, invalidated on all instances through Redis when an
+ * operator changes a site, and re-read from PostgreSQL at most a few seconds later if Redis is down.
+ */
+public final class SiteRegistry {
+  static final String CHANNEL = "cg:sites";
+  private static final String ALL_ORIGINS = "SELECT config -> 'origins' AS origins FROM ops.sites";
+
+  private final SiteStore store;
+  private final Pool pool;
+  private final RedisBus bus;
+  private final Clock clock;
+  private final Cache<String, Optional<Site>> cache;
+  private volatile Set<String> allOrigins = Set.of();
+
+  public SiteRegistry(Vertx vertx, Pool pool, RedisBus bus, Clock clock) {
+    this.store = new SiteStore(pool);
+    this.pool = pool;
+    this.bus = bus;
+    this.clock = clock;
+    this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+    bus.listen(CHANNEL, this::forget);
+    bus.onResubscribe(cache::invalidateAll);
+    vertx.setPeriodic(5_000, id -> refreshOrigins());
+  }
+
+  public Future<Void> start() {
+    return refreshOrigins();
+  }
+
+  /** The site, or a 404 naming it. */
+  public Future<Site> require(String siteId) {
+    return find(siteId).compose(site -> site.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new ApiError(404, "unknown_site", "no site '" + safe(siteId) + "'"))));
+  }
+
+  public Future<Optional<Site>> find(String siteId) {
+    if (siteId == null || !SiteValidator.SITE_ID.matcher(siteId).matches()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Optional<Site> cached = cache.getIfPresent(siteId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return store.load(siteId).onSuccess(site -> cache.put(siteId, site));
+  }
+
+  /** Whether any site lists this origin; answers CORS pre-flights, which carry no site id. */
+  public boolean anySiteAllows(String origin) {
+    return allOrigins.contains(origin);
+  }
+
+  /** Stores a site document unless the site exists; used to seed the demo site. */
+  public Future<Site> createIfMissing(String siteId, JsonObject document) {
+    return find(siteId).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+        : store.put(siteId, SiteValidator.normalise(siteId, document), clock.instant())
+            .compose(v -> changed(siteId)).compose(v -> require(siteId)));
+  }
+
+  SiteStore store() {
+    return store;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Drops this instance's copy and tells every other instance to do the same. */
+  Future<Void> changed(String siteId) {
+    forget(siteId);
+    return Future.join(bus.publish(CHANNEL, siteId).recover(e -> Future.succeededFuture()), refreshOrigins())
+        .mapEmpty();
+  }
+
+  private void forget(String siteId) {
+    cache.invalidate(siteId);
+  }
+
+  private Future<Void> refreshOrigins() {
+    return pool.query(ALL_ORIGINS).execute().map(rows -> {
+      Set<String> origins = new HashSet<>();
+      rows.forEach(row -> ((JsonArray) row.getJson("origins")).forEach(o -> origins.add((String) o)));
+      allOrigins = Set.copyOf(origins);
+      return (Void) null;
+    }).recover(e -> Future.succeededFuture());
+  }
+
+  static String safe(String text) {
+    if (text == null) {
+      return "";
+    }
+    String cut = text.length() > 64 ? text.substring(0, 64) : text;
+    return cut.replaceAll("[^A-Za-z0-9_.-]", "?");
+  }
+
+  JsonObject describe(Site site) {
+    return site.stored().copy().put("siteId", site.id());
+  }
+}

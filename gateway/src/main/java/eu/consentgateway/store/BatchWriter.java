@@ -1,0 +1,102 @@
+package eu.consentgateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Group commit: items submitted while a write is in flight are written together by the next one, so a
+ * loaded gateway commits hundreds of rows per transaction and an idle one writes each row at once.
+ * A submitted item's future completes only after its transaction committed (or failed).
+ * One writer belongs to one event loop; the lock only guards against misuse.
+ *
+ * @param <T> what is written
+ * @param <R> what each item's caller gets back, in the same order as the items
+ */
+public final class BatchWriter<T, R> {
+  private final Function<List<T>, Future<List<R>>> write;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
+  private int inFlight;
+  private Promise<Void> drained;
+
+  private record Pending<T, R>(T item, Promise<R> promise) {
+  }
+
+  public BatchWriter(int maxBatch, int maxInFlight, Function<List<T>, Future<List<R>>> write) {
+    this.write = write;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
+
+  public Future<R> submit(T item) {
+    Promise<R> promise = Promise.promise();
+    synchronized (this) {
+      queue.add(new Pending<>(item, promise));
+    }
+    drain();
+    return promise.future();
+  }
+
+  /** Completes once everything submitted so far is written; used on shutdown. */
+  public synchronized Future<Void> flushed() {
+    if (queue.isEmpty() && inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    if (drained == null) {
+      drained = Promise.promise();
+    }
+    return drained.future();
+  }
+
+  private void drain() {
+    while (true) {
+      List<Pending<T, R>> batch;
+      synchronized (this) {
+        if (inFlight >= maxInFlight || queue.isEmpty()) {
+          return;
+        }
+        batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+        while (!queue.isEmpty() && batch.size() < maxBatch) {
+          batch.add(queue.poll());
+        }
+        inFlight++;
+      }
+      List<T> items = new ArrayList<>(batch.size());
+      for (Pending<T, R> p : batch) {
+        items.add(p.item());
+      }
+      Future<List<R>> result;
+      try {
+        result = write.apply(items);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        Promise<Void> done = null;
+        synchronized (this) {
+          inFlight--;
+          if (queue.isEmpty() && inFlight == 0 && drained != null) {
+            done = drained;
+            drained = null;
+          }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          if (ar.succeeded()) {
+            batch.get(i).promise().complete(ar.result().get(i));
+          } else {
+            batch.get(i).promise().fail(ar.cause());
+          }
+        }
+        if (done != null) {
+          done.complete();
+        }
+        drain();
+      });
+    }
+  }
+}

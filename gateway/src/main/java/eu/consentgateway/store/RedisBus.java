@@ -1,0 +1,148 @@
+package eu.consentgateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis for what may be lost and rebuilt: commands through a pooled client, and one subscriber
+ * connection that fans messages out to listeners (revocations, site changes) and reconnects by itself.
+ * While the subscription is down, {@link #subscribed()} is false and callers fall back to PostgreSQL.
+ */
+public final class RedisBus {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final RedisAPI api;
+  private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+  private volatile RedisConnection subscriber;
+  private volatile boolean subscribed;
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean reconnecting = new java.util.concurrent.atomic.AtomicBoolean();
+  private final List<Runnable> onResubscribe = new CopyOnWriteArrayList<>();
+
+  public RedisBus(Vertx vertx, String url) {
+    this.vertx = vertx;
+    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(8192));
+    this.api = RedisAPI.api(client);
+  }
+
+  public RedisAPI api() {
+    return api;
+  }
+
+  public boolean subscribed() {
+    return subscribed;
+  }
+
+  /** Registers a listener; must be called before {@link #start()}. */
+  public void listen(String channel, Consumer<String> listener) {
+    listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+  }
+
+  /** Runs after every re-subscription, so caches can catch up with what was missed meanwhile. */
+  public void onResubscribe(Runnable action) {
+    onResubscribe.add(action);
+  }
+
+  public Future<Void> start() {
+    return subscribe().recover(e -> {
+      LOG.warn("redis subscription not ready, retrying in background [reason={}]", e.getMessage());
+      scheduleReconnect();
+      return Future.succeededFuture();
+    });
+  }
+
+  public Future<Void> publish(String channel, String message) {
+    return api.publish(channel, message).mapEmpty();
+  }
+
+  public Future<Void> ping() {
+    return api.ping(List.of()).mapEmpty();
+  }
+
+  private Future<Void> subscribe() {
+    return client.connect().compose(conn -> {
+      subscriber = conn;
+      conn.handler(this::dispatch);
+      conn.exceptionHandler(e -> lost());
+      conn.endHandler(v -> lost());
+      Request request = Request.cmd(Command.SUBSCRIBE);
+      listeners.keySet().forEach(request::arg);
+      return conn.send(request).map(r -> {
+        boolean again = !subscribed;
+        subscribed = true;
+        if (again) {
+          onResubscribe.forEach(Runnable::run);
+        }
+        return null;
+      });
+    });
+  }
+
+  private void dispatch(Response message) {
+    if (message == null || message.size() < 3 || !"message".equals(message.get(0).toString())) {
+      return;
+    }
+    String channel = message.get(1).toString();
+    String payload = message.get(2).toString();
+    List<Consumer<String>> targets = listeners.get(channel);
+    if (targets != null) {
+      for (Consumer<String> target : targets) {
+        try {
+          target.accept(payload);
+        } catch (RuntimeException e) {
+          LOG.warn("listener failed [channel={}]", channel, e);
+        }
+      }
+    }
+  }
+
+  private void lost() {
+    if (subscribed) {
+      LOG.warn("redis subscription lost; PostgreSQL is the truth until it is back");
+    }
+    subscribed = false;
+    subscriber = null;
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (closed || !reconnecting.compareAndSet(false, true)) {
+      return;
+    }
+    vertx.setTimer(500, id -> {
+      reconnecting.set(false);
+      if (closed || subscribed) {
+        return;
+      }
+      subscribe().onFailure(e -> scheduleReconnect());
+    });
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    subscribed = false;
+    RedisConnection conn = subscriber;
+    if (conn != null) {
+      conn.close();
+    }
+    client.close();
+    return Future.succeededFuture();
+  }
+}

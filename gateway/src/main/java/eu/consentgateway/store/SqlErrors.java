@@ -1,0 +1,26 @@
+package eu.consentgateway.store;
+
+import eu.consentgateway.http.ApiError;
+import io.vertx.pgclient.PgException;
+
+/** Turns driver errors that callers can cause into domain errors, so handlers never see SQLSTATEs. */
+public final class SqlErrors {
+  private SqlErrors() {
+  }
+
+  public static Throwable translate(Throwable t) {
+    if (t instanceof PgException pg) {
+      String state = pg.getSqlState();
+      if ("23505".equals(state)) {
+        return ApiError.conflict("the resource already exists or was changed concurrently; retry");
+      }
+      if ("23503".equals(state)) {
+        return ApiError.badRequest("unknown_reference", "the request refers to something that does not exist");
+      }
+      if ("22001".equals(state) || "22P02".equals(state)) {
+        return ApiError.badRequest("invalid_field", "a value has the wrong form or length");
+      }
+    }
+    return t;
+  }
+}

@@ -1,0 +1,33 @@
+package eu.consentgateway.terminal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import ua_parser.Client;
+import ua_parser.Parser;
+
+/**
+ * User-agent parsing with uap-java behind a bounded cache: an uncached parse costs most of a millisecond,
+ * and real traffic repeats a few hundred distinct user agents.
+ */
+public final class UserAgents {
+  /** What the gateway keeps of a user agent: families and major versions, never the raw string. */
+  public record Parsed(String browser, String browserMajor, String os, String osMajor, String device) {
+  }
+
+  private static final int MAX_LENGTH = 512;
+  private final Parser parser = new Parser();
+  private final Cache<String, Parsed> cache = Caffeine.newBuilder().maximumSize(20_000).build();
+
+  public Parsed parse(String userAgent) {
+    if (userAgent == null || userAgent.isBlank()) {
+      return new Parsed("Other", null, "Other", null, "Other");
+    }
+    String key = userAgent.length() > MAX_LENGTH ? userAgent.substring(0, MAX_LENGTH) : userAgent;
+    return cache.get(key, this::uncached);
+  }
+
+  private Parsed uncached(String userAgent) {
+    Client c = parser.parse(userAgent);
+    return new Parsed(c.userAgent.family, c.userAgent.major, c.os.family, c.os.major, c.device.family);
+  }
+}
