@@ -1,11 +1,17 @@
-// Bundles src/index.js into target/classes/consent-widget/consent.js (minified IIFE).
+// Bundles src/index.js into target/classes/consent-widget/consent.js: one minified IIFE, CSS included,
+// whose exports become window.ConsentGateway. `options` is shared with test/index.test.js.
 import { build } from 'esbuild';
-await build({
-  entryPoints: ['src/index.js'],
+import { fileURLToPath } from 'node:url';
+
+export const options = {
+  entryPoints: [fileURLToPath(new URL('src/index.js', import.meta.url))],
   bundle: true,
   minify: true,
   format: 'iife',
+  globalName: 'ConsentGateway',
   target: ['es2018'],
-  outfile: 'target/classes/consent-widget/consent.js',
+  outfile: fileURLToPath(new URL('target/classes/consent-widget/consent.js', import.meta.url)),
   legalComments: 'none',
-});
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await build(options);

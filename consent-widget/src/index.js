@@ -1,2 +1,5 @@
-// Placeholder entry: the real banner arrives with the widget issue.
-window.ConsentGateway = window.ConsentGateway || {};
+// Entry point: starts the widget for the <script> tag that loaded it. The build publishes these exports as
+// window.ConsentGateway (types/consent-gateway.d.ts describes them for integrators).
+import { start } from './core/widget.js';
+
+export const { show, getConsent, onChange, withdraw, track } = start(window, document.currentScript);

@@ -22,7 +22,7 @@ public final class ConfigLoader {
 
   static final Set<String> KNOWN = Set.of("CG_HTTP_PORT", "CG_PG_URL", "CG_REDIS_URL", "CG_ADMIN_TOKEN",
       "CG_TOKEN_SECRET", "CG_GEOIP_DB", "CG_TRUSTED_PROXIES", "CG_DEMO", "CG_VERTICLES",
-      "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE");
+      "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE", "CG_LOG_LEVEL");
 
   private ConfigLoader() {
   }

@@ -136,6 +136,7 @@ public final class SiteRoutes {
   private void publicConfig(RoutingContext ctx) {
     registry.require(ctx.pathParam("siteId"))
         .onSuccess(site -> {
+          SiteCors.allowed(ctx, site);
           ctx.response().putHeader("Cache-Control", "public, max-age=60");
           json(ctx, 200, Sites.publicConfig(site, gatewayBase(ctx)));
         })

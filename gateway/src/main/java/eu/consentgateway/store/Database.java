@@ -41,9 +41,11 @@ public final class Database {
         .setPort(url.port())
         .setDatabase(url.database())
         .setUser(url.user())
-        .setPassword(url.password())
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
+    if (url.password() != null) {
+      options.setPassword(url.password());
+    }
     options.addProperty("application_name", "consent-gateway-" + role.name);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName("cg-" + role.name).setShared(false))

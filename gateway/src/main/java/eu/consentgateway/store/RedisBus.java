@@ -50,9 +50,14 @@ public final class RedisBus {
     return subscribed;
   }
 
-  /** Registers a listener; must be called before {@link #start()}. */
+  /** Registers a listener; a channel first heard of after start-up is subscribed at once. */
   public void listen(String channel, Consumer<String> listener) {
+    boolean added = !listeners.containsKey(channel);
     listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+    RedisConnection conn = subscriber;
+    if (added && conn != null) {
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(e -> lost());
+    }
   }
 
   /** Runs after every re-subscription, so caches can catch up with what was missed meanwhile. */
@@ -96,6 +101,8 @@ public final class RedisBus {
   }
 
   private void dispatch(Response message) {
+    LOG.debug("redis push [type={}] [size={}] [text={}]", message == null ? null : message.type(),
+        message == null ? 0 : message.size(), message);
     if (message == null || message.size() < 3 || !"message".equals(message.get(0).toString())) {
       return;
     }
@@ -114,7 +121,7 @@ public final class RedisBus {
   }
 
   private void lost() {
-    if (subscribed) {
+    if (subscribed && !closed) {
       LOG.warn("redis subscription lost; PostgreSQL is the truth until it is back");
     }
     subscribed = false;

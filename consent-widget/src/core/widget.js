@@ -1,0 +1,242 @@
+// Start-up and the consent life cycle: read the cookie, ask the gateway, show the banner when a choice is
+// needed, apply the choice to the page (consent mode, scripts, cookie clean-up, analytics) and record it.
+import { deleteCookie, readCookie, writeCookie } from '../utils/cookies.js';
+import { pickLocale, wantedLocales } from '../utils/language.js';
+import { decodeToken } from '../utils/token.js';
+import { textsFor } from '../i18n/index.js';
+import { createTracker } from './analytics.js';
+import { openBanner } from './banner.js';
+import { consentDefault, consentUpdate } from './consent-mode.js';
+import { createConsentState } from './consent-state.js';
+import { deleteRefusedCookies } from './cookie-cleanup.js';
+import { createGateway } from './gateway.js';
+import { createPending } from './pending.js';
+import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposesOf } from './purposes.js';
+import { activateScripts } from './scripts.js';
+
+const COOKIE = 'cg_consent';
+const warn = (msg) => console.warn(`Consent Gateway: ${msg}`);
+const ready = (doc) => new Promise((resolve) => {
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', resolve, { once: true });
+  else resolve();
+});
+const publicRecord = (r) => ({
+  consentId: r.consentId, subjectId: r.subjectId, choices: { ...r.choices }, expiresAt: r.expiresAt,
+  policyVersion: r.policyVersion,
+});
+
+/** Starts the widget for the <script> element `script` and returns the public API. */
+export function start(win, script) {
+  if (win.ConsentGateway && win.ConsentGateway.getConsent) return win.ConsentGateway; // consent.js loaded twice
+  const doc = win.document;
+  script = script || doc.querySelector('script[data-site]');
+  const siteId = script && script.getAttribute('data-site');
+  if (!siteId) {
+    warn('the consent.js <script> has no data-site attribute');
+    return { show() {}, getConsent: () => null, onChange: () => () => {}, withdraw: async () => null, track() {} };
+  }
+  const base = (script.getAttribute('data-gateway') || new URL(script.src, doc.baseURI).origin).replace(/\/+$/, '');
+  const host = win.location.hostname;
+  const secure = win.location.protocol === 'https:';
+  const gpc = win.navigator.globalPrivacyControl === true;
+  const gw = createGateway(win, base, siteId);
+  const state = createConsentState(doc);
+  const pending = createPending(win, gw.record);
+  const tracker = createTracker(win, gw.collect, siteId, () => {
+    const c = state.get();
+    return c && !c.pending && c.choices.statistics === true ? token : null;
+  });
+
+  let config = null; // the site's public config, once fetched
+  let unknownSite = false; // the gateway answered 404 for the config: stay silent
+  let configCall = null;
+  let token = null; // the cookie's token while it stands
+  let noticeId = null; // the notice of the banner on screen
+  let banner = null;
+
+  function loadConfig() {
+    if (!configCall) {
+      configCall = gw.config().then((r) => {
+        if (r.status === 200 && r.body) return (config = r.body);
+        if (r.status !== 404) throw new Error(`config ${r.status}`);
+        unknownSite = true;
+        warn(`unknown site "${siteId}"`);
+        return null;
+      }).catch(() => {
+        configCall = null; // unreachable: try again on the next need
+        return null;
+      });
+    }
+    return configCall;
+  }
+
+  // -- applying a consent to the page ---------------------------------------------------------------
+  function apply(consent) {
+    const purposes = purposesOf(config, doc);
+    const choices = consent ? consent.choices : {};
+    // the browser's Global Privacy Control outranks an older consent
+    purposes.forEach((p) => { if (gpcLocked(p, gpc)) choices[p.id] = false; });
+    deleteRefusedCookies(doc, host, purposes, choices);
+    consentUpdate(win, config && config.consentMode, choices);
+    activateScripts(doc, choices);
+    state.set(consent);
+    tracker.pageview();
+  }
+  function fromToken(p) {
+    return {
+      consentId: p.cid, subjectId: p.sub, choices: choicesFromGranted(p.p, purposesOf(config, doc)),
+      expiresAt: new Date(p.exp * 1000).toISOString(), policyVersion: p.pv,
+    };
+  }
+  // the consent no longer stands: drop its cookie and whatever its purposes left behind
+  function forget() {
+    deleteCookie(doc, COOKIE, host);
+    token = null;
+    deleteRefusedCookies(doc, host, purposesOf(config, doc), {});
+  }
+  // a record the gateway issued: its token goes into the cookie, expiring when the consent does
+  function adopt(record) {
+    token = record.token;
+    const expires = Date.parse(record.expiresAt) || decodeToken(token).exp * 1000;
+    writeCookie(doc, COOKIE, token, new Date(expires), secure);
+  }
+
+  // -- recording a choice ---------------------------------------------------------------------------
+  function choose(action, picks, locale) {
+    const purposes = purposesOf(config, doc);
+    const choices = choicesFor(purposes, gpc, (p) => action === 'accept_all' || (action === 'custom' && picks[p.id]));
+    const claims = decodeToken(token);
+    const previous = pending.get();
+    const body = {
+      siteId,
+      subjectId: (claims && claims.sub) || (previous && previous.body.subjectId) || undefined,
+      noticeId: noticeId || undefined,
+      policyVersion: config ? config.policy.version : undefined,
+      locale,
+      method: methodFor(action, purposes, gpc),
+      choices,
+    };
+    pending.put(body);
+    apply({ consentId: null, subjectId: body.subjectId || null, choices, expiresAt: null,
+      policyVersion: body.policyVersion || null, pending: true });
+    return flush();
+  }
+  // What the gateway expects, filled in from the config when the choice was made without it.
+  function prepare(body) {
+    const choices = {};
+    config.purposes.forEach((p) => {
+      if (!p.required) choices[p.id] = body.choices[p.id] === true && !gpcLocked(p, gpc);
+    });
+    const claims = decodeToken(token);
+    return { ...body, choices, policyVersion: body.policyVersion || config.policy.version,
+      subjectId: body.subjectId || (claims && claims.sub) || undefined };
+  }
+  async function flush() {
+    if (!pending.get() || !(await loadConfig())) return;
+    const r = await pending.flush(prepare);
+    if (!r || !r.record) return;
+    adopt(r.record);
+    if (pending.get()) return flush(); // a newer choice was made meanwhile: that one is the consent
+    apply(publicRecord(r.record));
+  }
+
+  // -- the banner -----------------------------------------------------------------------------------
+  async function show() {
+    await ready(doc);
+    const cfg = await loadConfig();
+    if (unknownSite || banner) return;
+    const locale = pickLocale(wantedLocales(win), (cfg && cfg.locales) || ['en', 'fr']);
+    const current = state.get();
+    noticeId = null;
+    banner = openBanner(doc, {
+      texts: textsFor(locale, cfg && cfg.texts), locale, purposes: purposesOf(cfg, doc), gpc, nonce: script.nonce,
+      choices: current && current.choices, policyUrl: cfg && cfg.policy && cfg.policy.url,
+      onDecide(action, picks) {
+        banner = null;
+        choose(action, picks, locale);
+      },
+    });
+    if (cfg) {
+      gw.notice({ policyVersion: cfg.policy.version, locale })
+        .then((r) => { if (r.status === 201 && r.body) noticeId = r.body.noticeId; }, () => {});
+    }
+  }
+
+  // -- withdrawal -----------------------------------------------------------------------------------
+  async function withdraw() {
+    await loadConfig();
+    if (unknownSite) return null;
+    if (banner) {
+      banner.close();
+      banner = null;
+    }
+    if (token && !pending.get()) {
+      try {
+        const r = await gw.withdraw(token);
+        if (r.status === 200 && r.body && r.body.token) {
+          adopt(r.body);
+          apply(publicRecord(r.body));
+          return state.get();
+        }
+        if (r.status === 401) forget();
+      } catch (e) {
+        // unreachable: the refusal below is applied now and recorded later
+      }
+    }
+    await choose('reject_all', {}, pickLocale(wantedLocales(win), (config && config.locales) || ['en', 'fr']));
+    return state.get();
+  }
+
+  // -- start-up -------------------------------------------------------------------------------------
+  async function boot() {
+    const configLoaded = loadConfig();
+    await ready(doc);
+    const raw = readCookie(doc, COOKIE);
+    const claims = raw && decodeToken(raw);
+    if (raw && (!claims || claims.site !== siteId || claims.exp * 1000 <= Date.now())) deleteCookie(doc, COOKIE, host);
+    else if (claims) token = raw;
+
+    const local = pending.get();
+    if (local && local.body.siteId === siteId) {
+      await configLoaded;
+      if (unknownSite) return;
+      apply({ consentId: null, subjectId: local.body.subjectId || null, choices: local.body.choices,
+        expiresAt: null, policyVersion: local.body.policyVersion || null, pending: true });
+      return flush();
+    }
+    if (!token) return show();
+
+    let res = null;
+    try {
+      res = await gw.current(token);
+    } catch (e) {
+      // unreachable: judged below on the token's own claims
+    }
+    await configLoaded;
+    if (unknownSite) return;
+    if (!res || res.status >= 500) return apply(fromToken(claims));
+    if (res.status === 200 && res.body && !res.body.renewRequired) return apply(publicRecord(res.body));
+    // a substantial policy change keeps the cookie, so the new consent stays with the same subject
+    if (!(res.status === 200 && res.body)) forget();
+    return show();
+  }
+
+  consentDefault(win); // before any tag can run
+  doc.addEventListener('click', (e) => {
+    const opener = e.target.closest && e.target.closest('[data-cg-open]');
+    if (opener) {
+      e.preventDefault();
+      show();
+    }
+  });
+  win.addEventListener('online', () => flush());
+  boot();
+
+  return {
+    show,
+    getConsent: state.get,
+    onChange: (fn) => state.subscribe(fn),
+    withdraw,
+    track: (name, props) => tracker.track(name, props),
+  };
+}

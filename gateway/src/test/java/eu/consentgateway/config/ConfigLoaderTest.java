@@ -1,0 +1,58 @@
+package eu.consentgateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @Test
+  void defaultsMatchTheSpecification() {
+    GatewayConfig c = ConfigLoader.load(Map.of());
+    assertEquals(8080, c.httpPort());
+    assertEquals("postgresql://postgres@127.0.0.1:5432/consent_gateway", c.pg().toString());
+    assertEquals("redis://127.0.0.1:6379", c.redisUrl());
+    assertTrue(c.adminToken().isEmpty(), "admin API closed by default");
+    assertTrue(c.tokenSecrets().isEmpty(), "secret generated and persisted on first start");
+  }
+
+  @Test
+  void environmentWinsOverFileWhichWinsOverDefaults(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gateway.properties");
+    Files.writeString(file, "CG_HTTP_PORT=9000\nCG_REDIS_URL=redis://10.0.0.1:6380\n");
+    GatewayConfig c = ConfigLoader.load(Map.of("CG_CONFIG_FILE", file.toString(), "CG_HTTP_PORT", "9100"));
+    assertEquals(9100, c.httpPort());
+    assertEquals("redis://10.0.0.1:6380", c.redisUrl());
+  }
+
+  @Test
+  void invalidValuesStopWithOneLineNamingTheVariable() {
+    Map<String, Map<String, String>> cases = Map.of(
+        "CG_HTTP_PORT", Map.of("CG_HTTP_PORT", "eighty"),
+        "CG_PG_URL", Map.of("CG_PG_URL", "mysql://x/y"),
+        "CG_REDIS_URL", Map.of("CG_REDIS_URL", "localhost:6379"),
+        "CG_TOKEN_SECRET", Map.of("CG_TOKEN_SECRET", "short"),
+        "CG_TRUSTED_PROXIES", Map.of("CG_TRUSTED_PROXIES", "10.0.0.0/99"),
+        "CG_GEOIP_DB", Map.of("CG_GEOIP_DB", "/no/such/file.mmdb"),
+        "CG_ADMIN_TOKEN", Map.of("CG_ADMIN_TOKEN", "short"),
+        "CG_HTTP_PROT", Map.of("CG_HTTP_PROT", "8080"));
+    cases.forEach((variable, env) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+      assertTrue(e.getMessage().startsWith(variable + ":"), e.getMessage());
+      assertTrue(!e.getMessage().contains("\n"), "one line");
+    });
+  }
+
+  @Test
+  void secretsRotateFirstSigns() {
+    GatewayConfig c = ConfigLoader.load(Map.of("CG_TOKEN_SECRET",
+        "new-secret-0123456789-0123456789-abc, old-secret-0123456789-0123456789-abc"));
+    assertEquals(2, c.tokenSecrets().size());
+    assertEquals("new-secret-0123456789-0123456789-abc", c.tokenSecrets().get(0));
+  }
+}

@@ -1,0 +1,139 @@
+package eu.consentgateway.support;
+
+import eu.consentgateway.Gateway;
+import eu.consentgateway.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real gateway on a free loopback port, with a blocking HTTP client for readable tests. */
+public final class TestGateway implements AutoCloseable {
+  private final Gateway gateway;
+  private final Vertx clientVertx;
+  private final WebClient client;
+  private final int port;
+
+  private TestGateway(Gateway gateway, int port) {
+    this.gateway = gateway;
+    this.port = port;
+    this.clientVertx = Vertx.vertx();
+    this.client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        );
+  }
+
+  public static TestGateway start(Clock clock) {
+    return start(TestStores.config(), clock);
+  }
+
+  public static TestGateway start(GatewayConfig config, Clock clock) {
+    return new TestGateway(await(Gateway.start(config, clock)), config.httpPort());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
+    var request = client.request(method, path);
+    MultiMap h = request.headers();
+    headers.forEach(h::set);
+    return await(body == null ? request.send() : request.sendBuffer(body));
+  }
+
+  public HttpResponse<Buffer> get(String path, Map<String, String> headers) {
+    return send(HttpMethod.GET, path, headers, null);
+  }
+
+  public HttpResponse<Buffer> getAdmin(String path, String key) {
+    return get(path, bearer(key));
+  }
+
+  public HttpResponse<Buffer> postJson(String path, JsonObject body, Map<String, String> headers) {
+    return send(HttpMethod.POST, path, withJson(headers), body.toBuffer());
+  }
+
+  public HttpResponse<Buffer> putJson(String path, JsonObject body, Map<String, String> headers) {
+    return send(HttpMethod.PUT, path, withJson(headers), body.toBuffer());
+  }
+
+  private static Map<String, String> withJson(Map<String, String> headers) {
+    var out = new java.util.HashMap<>(headers);
+    out.putIfAbsent("Content-Type", "application/json");
+    return out;
+  }
+
+  public static Map<String, String> admin() {
+    return Map.of("Authorization", "Bearer " + TestStores.ADMIN_TOKEN);
+  }
+
+  public static Map<String, String> bearer(String token) {
+    return Map.of("Authorization", "Bearer " + token);
+  }
+
+  /** A site with statistics and prospecting purposes, created through the admin API. */
+  public static JsonObject siteDocument(String origin) {
+    return new JsonObject()
+        .put("name", "Test shop")
+        .put("origins", new JsonArray().add(origin))
+        .put("policy", new JsonObject().put("version", "2026-11").put("url", "https://shop.example/privacy"))
+        .put("locales", new JsonArray().add("fr").add("en"))
+        .put("purposes", new JsonArray()
+            .add(new JsonObject().put("id", "statistics")
+                .put("labels", new JsonObject().put("en", "Statistics").put("fr", "Statistiques"))
+                .put("cookies", new JsonArray().add("_stats")))
+            .add(new JsonObject().put("id", "prospecting")
+                .put("labels", new JsonObject().put("en", "Prospecting").put("fr", "Prospection"))));
+  }
+
+  public JsonObject createSite(String siteId) {
+    var response = putJson("/v1/admin/sites/" + siteId, siteDocument("https://shop.example"), admin());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("site creation failed: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+
+  public static JsonObject consentBody(String siteId, String method, Map<String, Boolean> choices) {
+    JsonObject c = new JsonObject();
+    choices.forEach(c::put);
+    return new JsonObject().put("siteId", siteId).put("policyVersion", "2026-11").put("locale", "fr")
+        .put("method", method).put("choices", c);
+  }
+
+  public JsonObject consent(JsonObject body) {
+    var response = postJson("/v1/consents", body, Map.of());
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("consent failed: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    await(clientVertx.close());
+    await(gateway.close());
+  }
+}

@@ -1,0 +1,97 @@
+package eu.consentgateway.support;
+
+import eu.consentgateway.config.ConfigLoader;
+import eu.consentgateway.config.GatewayConfig;
+import eu.consentgateway.config.PgUrl;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Assertions;
+
+/**
+ * The real PostgreSQL and Redis the tests use. A missing service fails the test with how to start it;
+ * nothing is skipped.
+ */
+public final class TestStores {
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  public static final String TOKEN_SECRET = "test-token-secret-0123456789-abcdefghijklmnop";
+  private static final String DATABASE = "consent_gateway_test";
+
+  private TestStores() {
+  }
+
+  public static GatewayConfig config() {
+    requireListening("127.0.0.1", 5432, "PostgreSQL");
+    requireListening("127.0.0.1", 6379, "Redis");
+    Map<String, String> env = new HashMap<>();
+    env.put("CG_HTTP_PORT", String.valueOf(freePort()));
+    env.put("CG_PG_URL", "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
+    env.put("CG_REDIS_URL", "redis://127.0.0.1:6379");
+    env.put("CG_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("CG_TOKEN_SECRET", TOKEN_SECRET);
+    env.put("CG_VERTICLES", "2");
+    env.put("CG_SHUTDOWN_GRACE_SECONDS", "2");
+    return ConfigLoader.load(env);
+  }
+
+  public static PgUrl pg() {
+    return config().pg();
+  }
+
+  public static String uniqueSite(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs a counting query over JDBC, as an auditor would. */
+  public static long count(String sql, Object... params) {
+    PgUrl url = config().pg();
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        var ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static void execute(String sql) {
+    PgUrl url = config().pg();
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void requireListening(String host, int port, String name) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2_000);
+    } catch (IOException e) {
+      Assertions.fail(name + " is not answering on " + host + ":" + port
+          + ". Start it with: bash deploy/services.sh (installs and starts PostgreSQL and Redis when missing)");
+    }
+  }
+}
