@@ -4,14 +4,15 @@ import { JSDOM } from 'jsdom';
 export const SITE = 'shop';
 export const GW = 'https://gw.example';
 
-/** Options: url, html (body), lang, languages, gpc, cookie, dataLayer. */
+/** Options: url, html (body), lang, languages, gpc, cookie (one or a list), storage {key: text}, dataLayer. */
 export function page(o = {}) {
   const dom = new JSDOM(`<!doctype html><html lang="${o.lang || ''}"><head></head><body>${o.html || ''}</body></html>`,
     { url: o.url || 'https://www.shop.example/products' });
   const win = dom.window;
   if (o.languages) Object.defineProperty(win.navigator, 'languages', { value: o.languages });
   if (o.gpc) Object.defineProperty(win.navigator, 'globalPrivacyControl', { value: true });
-  if (o.cookie) win.document.cookie = o.cookie;
+  [].concat(o.cookie || []).forEach((c) => { win.document.cookie = c; });
+  Object.entries(o.storage || {}).forEach(([k, v]) => win.localStorage.setItem(k, v));
   if (o.dataLayer) win.dataLayer = [];
   return win;
 }
@@ -76,7 +77,7 @@ export function fakeGateway(win, o = {}) {
   function record(siteId, subjectId, choices, extra) {
     n++;
     const granted = Object.keys(choices).filter((k) => choices[k]);
-    const expiresAt = '2027-12-01T10:00:00Z';
+    const expiresAt = new Date(Math.floor(Date.now() / 1000 + 400 * 86400) * 1000).toISOString();
     const cid = `c-${n}`;
     const sub = subjectId || `s-${n}`;
     const token = makeToken({ site: siteId, sub, cid, p: ['necessary', ...granted], exp: Date.parse(expiresAt) / 1000, pv: '2026-11' });

@@ -33,7 +33,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.ext.web.Route;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +52,32 @@ public final class Gateway {
   private final Database db;
   private final RedisBus redis;
   private final GatewayConfig config;
+  private volatile List<String> routes = List.of();
 
   private Gateway(Vertx vertx, Database db, RedisBus redis, GatewayConfig config) {
     this.vertx = vertx;
     this.db = db;
     this.redis = redis;
     this.config = config;
+  }
+
+  /** Every mounted route as "METHOD /path/{param}", for checking the OpenAPI description against it. */
+  public List<String> routes() {
+    return routes;
+  }
+
+  private void listRoutes(Consumer<Router> mount) {
+    Router probe = Router.router(vertx);
+    mount.accept(probe);
+    List<String> out = new ArrayList<>();
+    for (Route route : probe.getRoutes()) {
+      if (route.getPath() == null || route.methods() == null) {
+        continue;
+      }
+      String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+      route.methods().forEach(m -> out.add(m.name() + " " + path));
+    }
+    routes = List.copyOf(out);
   }
 
   /** Migrates the database (blocking, before anything listens), then starts every feature. */
@@ -104,6 +127,7 @@ public final class Gateway {
             }
             router.route().last().handler(ctx -> ctx.fail(404));
           };
+          gateway.listRoutes(routes);
           Future<Void> seeded = config.demo() ? demo.seed() : Future.succeededFuture();
           return seeded.compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(config, routes),
               new DeploymentOptions().setInstances(config.verticles())));

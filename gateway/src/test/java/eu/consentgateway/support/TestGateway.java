@@ -39,6 +39,10 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(await(Gateway.start(config, clock)), config.httpPort());
   }
 
+  public Gateway gateway() {
+    return gateway;
+  }
+
   public int port() {
     return port;
   }
