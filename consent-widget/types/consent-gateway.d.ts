@@ -1,0 +1,87 @@
+/**
+ * Consent Gateway widget (consent.js): the public API for integrators.
+ *
+ * Embed on every page:
+ *   <script src="https://GATEWAY/consent.js" data-site="SITE_ID" defer></script>
+ * Optional attribute `data-gateway="https://gateway.example"` overrides the gateway base URL (default: the
+ * origin of the script's own src).
+ *
+ * Hold tags back until consent:
+ *   <script type="text/plain" data-consent="statistics" src="https://…/analytics.js"></script>
+ *   <script type="text/plain" data-consent="statistics prospecting">…</script>   (needs every purpose named)
+ * Reopen the banner from any element: <a href="#" data-cg-open>Cookie preferences</a>
+ */
+
+/** A purpose id from the site's configuration, e.g. "necessary", "statistics", "prospecting". */
+export type PurposeId = string;
+
+/** The visitor's current consent. */
+export interface Consent {
+  /** Null while the choice waits to be recorded (gateway unreachable). */
+  consentId: string | null;
+  /** Pseudonymous subject id issued by the gateway; null until the first consent is recorded. */
+  subjectId: string | null;
+  /** One entry per purpose; purposes absent or false are refused. "necessary" is always true. */
+  choices: Record<PurposeId, boolean>;
+  /** ISO-8601 UTC end of validity (13 months after the first deposit, never extended); null while pending. */
+  expiresAt: string | null;
+  policyVersion: string | null;
+  /** True when the choice is applied on this device but not yet recorded by the gateway. */
+  pending?: true;
+}
+
+/** Event properties sent with a custom analytics event. */
+export type EventProps = Record<string, string | number | boolean | null>;
+
+export interface ConsentGateway {
+  /** Opens the banner (second use: shows the current choices). Resolves once it is on screen. */
+  show(): Promise<void>;
+  /** The current consent, or null when none stands (no choice yet, expired, refused token, policy renewal). */
+  getConsent(): Consent | null;
+  /** Calls `listener` after every change of consent; returns a function that unsubscribes it. */
+  onChange(listener: (consent: Consent | null) => void): () => void;
+  /**
+   * Refuses every non-necessary purpose, deletes their declared cookies and records the withdrawal.
+   * Resolves to the new consent (pending when the gateway is unreachable), or null for an unknown site.
+   */
+  withdraw(): Promise<Consent | null>;
+  /** Sends a custom analytics event; does nothing unless the consent grants "statistics". */
+  track(name: string, props?: EventProps): void;
+}
+
+/**
+ * Keys a site may override per locale in its configuration (`texts: {"fr": {...}, "en": {...}}`); French and
+ * English are built in, other locales start from English.
+ */
+export interface ConsentTexts {
+  title: string;
+  description: string;
+  /** Link text to the policy URL of the site configuration. */
+  policy: string;
+  acceptAll: string;
+  refuseAll: string;
+  customise: string;
+  /** Accessible name of the × button, which refuses all. */
+  close: string;
+  prefsTitle: string;
+  save: string;
+  back: string;
+  /** Note under a required purpose. */
+  alwaysOn: string;
+  /** Note under a purpose refused because the browser sends Global Privacy Control. */
+  gpcLocked: string;
+  /** Fallback purpose labels, used when a purpose has no label in the configuration. */
+  purposes: Record<PurposeId, string>;
+}
+
+/** Dispatched on `document` after every change of consent. */
+export type ConsentEvent = CustomEvent<Consent | null>;
+
+declare global {
+  interface Window {
+    ConsentGateway: ConsentGateway;
+  }
+  interface DocumentEventMap {
+    'cg:consent': ConsentEvent;
+  }
+}
