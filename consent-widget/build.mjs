@@ -2,6 +2,8 @@
 // whose exports become window.ConsentGateway. `options` is shared with test/index.test.js.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants } from 'node:zlib';
 
 export const options = {
   entryPoints: [fileURLToPath(new URL('src/index.js', import.meta.url))],
@@ -14,4 +16,11 @@ export const options = {
   legalComments: 'none',
 };
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await build(options);
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await build(options);
+  // brotli ahead of time, next to the bundle: the JDK has no brotli encoder, Node has
+  const js = readFileSync(options.outfile);
+  writeFileSync(options.outfile + '.br', brotliCompressSync(js, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: js.length },
+  }));
+}

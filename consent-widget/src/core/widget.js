@@ -33,7 +33,7 @@ export function start(win, script) {
   const siteId = script && script.getAttribute('data-site');
   if (!siteId) {
     warn('the consent.js <script> has no data-site attribute');
-    return { show() {}, getConsent: () => null, onChange: () => () => {}, withdraw: async () => null, track() {} };
+    return { show: async () => {}, getConsent: () => null, onChange: () => () => {}, withdraw: async () => null, track() {} };
   }
   const base = (script.getAttribute('data-gateway') || new URL(script.src, doc.baseURI).origin).replace(/\/+$/, '');
   const host = win.location.hostname;

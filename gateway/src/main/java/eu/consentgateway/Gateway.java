@@ -1,6 +1,7 @@
 package eu.consentgateway;
 
 import eu.consentgateway.config.GatewayConfig;
+import eu.consentgateway.collect.CollectRoutes;
 import eu.consentgateway.consent.ConsentRoutes;
 import eu.consentgateway.consent.ConsentTokens;
 import eu.consentgateway.consent.Consents;
@@ -21,6 +22,7 @@ import eu.consentgateway.store.Migrations;
 import eu.consentgateway.store.RedisBus;
 import eu.consentgateway.store.StoreUnavailable;
 import eu.consentgateway.terminal.ClientAddress;
+import eu.consentgateway.terminal.GeoIp;
 import eu.consentgateway.terminal.UserAgents;
 import eu.consentgateway.widget.WidgetRoutes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -94,6 +96,7 @@ public final class Gateway {
     SiteRegistry sites = new SiteRegistry(vertx, db.gateway(), redis, clock);
     ClientAddress addresses = new ClientAddress(config.trustedProxies());
     UserAgents userAgents = new UserAgents();
+    GeoIp geo = GeoIp.open(vertx, config.geoipDb());
     Gateway gateway = new Gateway(vertx, db, redis, config);
 
     return db.ping()
@@ -113,6 +116,8 @@ public final class Gateway {
           Audit audit = new Audit(db.gateway(), clock);
           SiteRoutes siteRoutes = new SiteRoutes(sites, keys, new DestinationChecker(), audit);
           ConsentRoutes consentRoutes = new ConsentRoutes(consents, sites, addresses, userAgents);
+          CollectRoutes collect = new CollectRoutes(sites, consents, db.terminal(), redis, userAgents, geo, addresses,
+              clock);
           OpsRoutes ops = new OpsRoutes(vertx, db, redis, metrics);
           WidgetRoutes widget = new WidgetRoutes();
           DemoRoutes demo = new DemoRoutes(sites, config.httpPort());
@@ -122,6 +127,7 @@ public final class Gateway {
             widget.mount(router);
             siteRoutes.mount(router);
             consentRoutes.mount(router);
+            collect.mount(router);
             if (config.demo()) {
               demo.mount(router);
             }

@@ -147,31 +147,40 @@ public final class Consents {
    * {@code allowRenewal}) not from before the latest substantial policy version.
    */
   public Future<Verified> verify(String token, String siteId, boolean allowRenewal) {
+    return verify(token, siteId, allowRenewal, true);
+  }
+
+  /** As {@link #verify} for beacons: a refused token leaves no trace, not even in a counter. */
+  public Future<TokenClaims> verifyQuietly(String token, String siteId) {
+    return verify(token, siteId, false, false).map(Verified::claims);
+  }
+
+  private Future<Verified> verify(String token, String siteId, boolean allowRenewal, boolean count) {
     TokenClaims claims;
     try {
       claims = tokens.verify(token);
     } catch (ApiError e) {
-      refusedCount("malformed");
+      refusedCount(count, "malformed");
       return Future.failedFuture(e);
     }
     if (!claims.siteId().equals(siteId)) {
-      refusedCount("site");
+      refusedCount(count, "site");
       return Future.failedFuture(new ApiError(401, "invalid_token", "the consent token belongs to another site"));
     }
     if (!clock.instant().isBefore(claims.expiresAt())) {
-      refusedCount("expired");
+      refusedCount(count, "expired");
       return Future.failedFuture(new ApiError(401, "token_expired", "the consent expired; ask the visitor again"));
     }
     return sites.require(siteId).compose(site -> {
       boolean renew = claims.periodStart().isBefore(site.renewAfter());
       if (renew && !allowRenewal) {
-        refusedCount("policy");
+        refusedCount(count, "policy");
         return Future.failedFuture(new ApiError(401, "renewal_required",
             "a substantial policy change requires the visitor's consent again"));
       }
       return revocations.isRevoked(claims.consentId()).compose(revoked -> {
         if (revoked) {
-          refusedCount("revoked");
+          refusedCount(count, "revoked");
           return Future.failedFuture(new ApiError(401, "token_revoked",
               "this consent was withdrawn or replaced by a later choice"));
         }
@@ -196,7 +205,10 @@ public final class Consents {
     return store.history(siteId, subjectId);
   }
 
-  private void refusedCount(String reason) {
+  private void refusedCount(boolean count, String reason) {
+    if (!count) {
+      return;
+    }
     metrics.counter("cg_tokens_refused_total", "reason", reason).increment();
   }
 }

@@ -73,6 +73,11 @@ public final class RedisBus {
     });
   }
 
+  /** Sends commands in one round trip; replies come back in order. */
+  public Future<List<Response>> batch(List<Request> requests) {
+    return client.batch(requests);
+  }
+
   public Future<Void> publish(String channel, String message) {
     return api.publish(channel, message).mapEmpty();
   }

@@ -86,6 +86,30 @@ public final class TestStores {
     }
   }
 
+  /** Seconds left on a Redis key (-2 when missing), asked over a plain socket. */
+  public static long redisTtl(String key) {
+    try (Socket s = new Socket("127.0.0.1", 6379)) {
+      s.getOutputStream().write(("*2\r\n$3\r\nTTL\r\n$" + key.length() + "\r\n" + key + "\r\n").getBytes());
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+      String line = in.readLine();
+      return Long.parseLong(line.substring(1));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The whole test database as pg_dump writes it, to search for what must never be stored. */
+  public static String dumpDatabase() throws Exception {
+    PgUrl url = config().pg();
+    Process p = new ProcessBuilder("pg_dump", "--data-only", "-h", url.host(), "-p", String.valueOf(url.port()),
+        "-U", url.user(), url.database()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("pg_dump failed: " + out);
+    }
+    return out;
+  }
+
   private static void requireListening(String host, int port, String name) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2_000);
