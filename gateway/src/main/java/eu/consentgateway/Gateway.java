@@ -8,6 +8,9 @@ import eu.consentgateway.consent.Consents;
 import eu.consentgateway.consent.TokenSecrets;
 import eu.consentgateway.demo.DemoRoutes;
 import eu.consentgateway.forward.DestinationChecker;
+import eu.consentgateway.forward.EuLocator;
+import eu.consentgateway.forward.ForwardRoutes;
+import eu.consentgateway.forward.Forwarder;
 import eu.consentgateway.http.FailureHandler;
 import eu.consentgateway.http.RequestLog;
 import eu.consentgateway.http.SecurityHeaders;
@@ -55,6 +58,7 @@ public final class Gateway {
   private final RedisBus redis;
   private final GatewayConfig config;
   private volatile List<String> routes = List.of();
+  private volatile Forwarder forwarder;
 
   private Gateway(Vertx vertx, Database db, RedisBus redis, GatewayConfig config) {
     this.vertx = vertx;
@@ -114,7 +118,12 @@ public final class Gateway {
           Consents consents = new Consents(db.gateway(), redis, new ConsentTokens(secrets), sites, clock, metrics);
           ApiKeys keys = new ApiKeys(db.gateway(), config.adminToken());
           Audit audit = new Audit(db.gateway(), clock);
-          SiteRoutes siteRoutes = new SiteRoutes(sites, keys, new DestinationChecker(), audit);
+          EuLocator eu = EuLocator.withSystemResolver(vertx, geo);
+          SiteRoutes siteRoutes = new SiteRoutes(sites, keys, new DestinationChecker(eu), audit);
+          Forwarder forwarder = new Forwarder(vertx, db.gateway(), sites, eu, clock, metrics,
+              config.forwardMaxAttempts());
+          gateway.forwarder = forwarder;
+          ForwardRoutes forwardRoutes = new ForwardRoutes(forwarder, sites, keys, clock);
           ConsentRoutes consentRoutes = new ConsentRoutes(consents, sites, addresses, userAgents);
           CollectRoutes collect = new CollectRoutes(sites, consents, db.terminal(), redis, userAgents, geo, addresses,
               clock);
@@ -128,6 +137,7 @@ public final class Gateway {
             siteRoutes.mount(router);
             consentRoutes.mount(router);
             collect.mount(router);
+            forwardRoutes.mount(router);
             if (config.demo()) {
               demo.mount(router);
             }
@@ -139,6 +149,7 @@ public final class Gateway {
               new DeploymentOptions().setInstances(config.verticles())));
         })
         .map(id -> {
+          gateway.forwarder.start();
           LOG.info("gateway listening [port={}] [verticles={}] [demo={}]", config.httpPort(), config.verticles(),
               config.demo());
           return gateway;
@@ -171,7 +182,9 @@ public final class Gateway {
     for (String id : vertx.deploymentIDs()) {
       undeployed = undeployed.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
+    Forwarder running = forwarder;
     return undeployed
+        .compose(v -> running == null ? Future.succeededFuture() : running.stop())
         .compose(v -> redis.close())
         .compose(v -> db.close().recover(e -> Future.succeededFuture()))
         .eventually(() -> vertx.close());

@@ -18,7 +18,8 @@ public record GatewayConfig(
     int verticles,
     Duration shutdownGrace,
     int browserBodyLimit,
-    int adminBodyLimit) {
+    int adminBodyLimit,
+    int forwardMaxAttempts) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/consent_gateway";
@@ -31,19 +32,7 @@ public record GatewayConfig(
     trustedProxies = List.copyOf(trustedProxies);
   }
 
-  /** A copy listening on another port, for tests and benchmarks that start several instances. */
-  public GatewayConfig withPort(int port) {
-    return new GatewayConfig(port, pg, redisUrl, adminToken, tokenSecrets, geoipDb, trustedProxies, demo,
-        verticles, shutdownGrace, browserBodyLimit, adminBodyLimit);
-  }
 
-  public GatewayConfig withGeoipDb(Optional<Path> db) {
-    return new GatewayConfig(httpPort, pg, redisUrl, adminToken, tokenSecrets, db, trustedProxies, demo,
-        verticles, shutdownGrace, browserBodyLimit, adminBodyLimit);
-  }
 
-  public GatewayConfig withTrustedProxies(List<Cidr> proxies) {
-    return new GatewayConfig(httpPort, pg, redisUrl, adminToken, tokenSecrets, geoipDb, proxies, demo,
-        verticles, shutdownGrace, browserBodyLimit, adminBodyLimit);
-  }
+
 }

@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
 
 /** Validates forwarding destinations: known type, http(s) URL, declared EU region, known purposes. */
 public final class DestinationChecker implements DestinationPolicy {
+  private final EuLocator eu;
+
+  public DestinationChecker(EuLocator eu) {
+    this.eu = eu;
+  }
+
   private static final Set<String> TYPES = Set.of("webhook", "matomo", "plausible");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
@@ -58,6 +64,15 @@ public final class DestinationChecker implements DestinationPolicy {
       }
       out.add(d.copy().put("region", region.toUpperCase()));
     }
-    return Future.succeededFuture(out);
+    // the declared region is not enough: where the host's addresses really are decides (clause 13)
+    Future<Void> located = Future.succeededFuture();
+    for (Object o : out) {
+      JsonObject d = (JsonObject) o;
+      String host = URI.create(d.getString("url")).getHost();
+      located = located.compose(v -> eu.check(host).compose(verdict -> verdict.eu() ? Future.<Void>succeededFuture()
+          : Future.failedFuture(ApiError.badRequest("destination_outside_eu", "destination '" + d.getString("id")
+              + "' is refused: " + verdict.reason() + "; no transfer outside the EU"))));
+    }
+    return located.map(out);
   }
 }

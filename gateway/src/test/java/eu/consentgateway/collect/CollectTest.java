@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import eu.consentgateway.config.Cidr;
 import eu.consentgateway.support.LogCapture;
 import eu.consentgateway.support.MutableClock;
 import eu.consentgateway.support.TestGateway;
@@ -36,7 +35,7 @@ class CollectTest {
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(TestStores.config().withTrustedProxies(List.of(Cidr.parse("127.0.0.1/32"))), clock);
+    gw = TestGateway.start(TestStores.config(Map.of("CG_TRUSTED_PROXIES", "127.0.0.1/32")), clock);
   }
 
   @AfterAll

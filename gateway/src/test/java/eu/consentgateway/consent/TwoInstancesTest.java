@@ -55,10 +55,7 @@ class TwoInstancesTest {
 
   @Test
   void withoutRedisAnInstanceAsksPostgresAndStillRefusesAWithdrawnToken() {
-    var config = TestStores.config();
-    var noRedis = new eu.consentgateway.config.GatewayConfig(config.httpPort(), config.pg(),
-        "redis://127.0.0.1:" + TestStores.freePort(), config.adminToken(), config.tokenSecrets(), config.geoipDb(),
-        config.trustedProxies(), false, 1, config.shutdownGrace(), config.browserBodyLimit(), config.adminBodyLimit());
+    var noRedis = TestStores.config(Map.of("CG_REDIS_URL", "redis://127.0.0.1:" + TestStores.freePort()));
     try (TestGateway isolated = TestGateway.start(noRedis, clock)) {
       String site = TestStores.uniqueSite("two-noredis");
       a.createSite(site);

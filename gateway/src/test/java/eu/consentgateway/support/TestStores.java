@@ -30,6 +30,11 @@ public final class TestStores {
   }
 
   public static GatewayConfig config() {
+    return config(Map.of());
+  }
+
+  /** The test configuration with some variables set otherwise, as an operator would in the environment. */
+  public static GatewayConfig config(Map<String, String> overrides) {
     requireListening("127.0.0.1", 5432, "PostgreSQL");
     requireListening("127.0.0.1", 6379, "Redis");
     Map<String, String> env = new HashMap<>();
@@ -40,6 +45,7 @@ public final class TestStores {
     env.put("CG_TOKEN_SECRET", TOKEN_SECRET);
     env.put("CG_VERTICLES", "2");
     env.put("CG_SHUTDOWN_GRACE_SECONDS", "2");
+    env.putAll(overrides);
     return ConfigLoader.load(env);
   }
 

@@ -1,0 +1,213 @@
+# Shared steps of the bench scripts (sourced, not run). Every process started here is remembered by its pid
+# and stopped on exit; every wait is bounded.
+# Settings (environment): CONNECTIONS=64 DURATION=20s WARMUP=10s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
+#                         GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1
+
+CONNECTIONS=${CONNECTIONS:-64}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-10s}
+LOADGEN_LOOPS=${LOADGEN_LOOPS:-1}
+BARE_INSTANCES=${BARE_INSTANCES:-$(nproc)}
+GW_PORT=${GW_PORT:-18080}
+BARE_PORT=${BARE_PORT:-18081}
+BENCH_DB=${BENCH_DB:-consent_gateway_bench}
+BENCH_DIAG=${BENCH_DIAG:-1}
+ADMIN_TOKEN=bench-admin-token-0123456789
+GW_JAR="$ROOT/gateway/target/consent-gateway.jar"
+BENCH_JAR="$BENCH_DIR/target/cg-bench.jar"
+PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtAX)
+
+GW_PID=""
+BARE_PID=""
+HEAP_PID=""
+LOAD_PID=""
+DIAG_PID=""
+
+log() { echo "bench: $*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+cleanup() {
+  local pid
+  for pid in "$DIAG_PID" "$LOAD_PID" "$HEAP_PID" "$BARE_PID" "$GW_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+  done
+}
+
+# bench_init NAME: results go to bench/results/NAME-<stamp>.json, raw files to bench/results/NAME-<stamp>/
+bench_init() {
+  STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+  RESULT="$BENCH_DIR/results/$1-$STAMP.json"
+  RUN_DIR="$BENCH_DIR/results/$1-$STAMP"
+  mkdir -p "$RUN_DIR"
+  COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  log "$1 bench, commit $COMMIT, $CONNECTIONS connections, warm-up $WARMUP, duration $DURATION, $(nproc) cores"
+  log "raw files in ${RUN_DIR#"$ROOT"/}"
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+build_jars() {
+  if [ ! -f "$GW_JAR" ]; then
+    log "building the gateway (mvn package in $ROOT)"
+    (cd "$ROOT" && mvn -q -B -DskipTests package) || die "the gateway build failed"
+  fi
+  log "building the bench tools"
+  mvn -q -B -f "$BENCH_DIR/pom.xml" package || die "the bench build failed"
+}
+
+ensure_services() {
+  bash "$ROOT/deploy/services.sh" >/dev/null || die "deploy/services.sh could not start PostgreSQL and Redis"
+  command -v psql >/dev/null || die "psql is missing (apt-get install postgresql-client)"
+  command -v jstat >/dev/null || die "jstat is missing: install a full JDK 17"
+  local port
+  for port in "$GW_PORT" "$BARE_PORT"; do
+    if listening "$port"; then die "port $port is already in use; stop what listens there or set GW_PORT/BARE_PORT"; fi
+  done
+}
+
+recreate_db() {
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" \
+    || die "cannot drop database $BENCH_DB"
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE $BENCH_DB" || die "cannot create database $BENCH_DB"
+  log "database $BENCH_DB recreated"
+}
+
+sql() { "${PSQL[@]}" -d "$BENCH_DB" -c "$1"; }
+
+# wait_http URL PID SECONDS: until URL answers 2xx, while PID lives
+wait_http() {
+  local i
+  for i in $(seq 1 $(( $3 * 4 ))); do
+    if curl -sf -o /dev/null "$1"; then return 0; fi
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+
+start_bare() {
+  java -jar "$BENCH_JAR" bare --port "$BARE_PORT" --instances "$BARE_INSTANCES" >"$RUN_DIR/bare.log" 2>&1 &
+  BARE_PID=$!
+  wait_http "http://127.0.0.1:$BARE_PORT/" "$BARE_PID" 30 || die "the bare server did not start: $(cat "$RUN_DIR/bare.log")"
+  log "bare server pid $BARE_PID on port $BARE_PORT ($BARE_INSTANCES instances)"
+}
+
+stop_bare() {
+  kill "$BARE_PID" 2>/dev/null || true
+  wait "$BARE_PID" 2>/dev/null || true
+  BARE_PID=""
+}
+
+start_gateway() {
+  CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$BENCH_DB" CG_ADMIN_TOKEN="$ADMIN_TOKEN" \
+    CG_TRUSTED_PROXIES=127.0.0.1/32 CG_HTTP_PORT="$GW_PORT" \
+    java -Xmx256m -jar "$GW_JAR" >"$RUN_DIR/gateway.log" 2>&1 &
+  GW_PID=$!
+  wait_http "http://127.0.0.1:$GW_PORT/health/ready" "$GW_PID" 90 \
+    || die "the gateway did not become ready; its log: $(tail -n 20 "$RUN_DIR/gateway.log")"
+  log "gateway pid $GW_PID on port $GW_PORT (-Xmx256m)"
+}
+
+# stop_gateway: SIGTERM lets it drain and commit; at most 30 s
+stop_gateway() {
+  local i
+  kill -TERM "$GW_PID" 2>/dev/null || true
+  for i in $(seq 1 60); do
+    kill -0 "$GW_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$GW_PID" 2>/dev/null; then
+    log "the gateway did not stop within 30 s of SIGTERM: killing it (rows may be missing)"
+    kill -KILL "$GW_PID" 2>/dev/null || true
+  fi
+  wait "$GW_PID" 2>/dev/null || true
+  GW_PID=""
+  log "gateway stopped"
+}
+
+put_site() {
+  local status
+  status=$(curl -s -o "$RUN_DIR/site.json" -w '%{http_code}' -X PUT "http://127.0.0.1:$GW_PORT/v1/admin/sites/bench" \
+    -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"name":"Bench shop","origins":["https://shop.example"],"policy":{"version":"2026-11"},
+         "locales":["fr","en"],"purposes":[{"id":"statistics"},{"id":"prospecting"}]}')
+  [ "$status" = 200 ] || die "PUT /v1/admin/sites/bench answered $status: $(cat "$RUN_DIR/site.json")"
+  log "site bench created (statistics, prospecting; policy 2026-11)"
+}
+
+# jstat every 0.5 s for at most 10 minutes; stops by itself when the gateway exits
+start_heap_sampler() {
+  jstat -gc "$GW_PID" 500 1200 >"$RUN_DIR/heap-jstat.txt" 2>&1 &
+  HEAP_PID=$!
+}
+
+stop_heap_sampler() {
+  kill "$HEAP_PID" 2>/dev/null || true
+  wait "$HEAP_PID" 2>/dev/null || true
+  HEAP_PID=""
+  # used heap = survivors + eden + old (KB); committed = their capacities
+  read -r HEAP_MAX_MB HEAP_DETAIL < <(awk '
+    $1 == "S0C" { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    col["EU"] && $col["EU"] ~ /^[0-9.]+$/ {
+      used = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]
+      cap = $col["S0C"] + $col["S1C"] + $col["EC"] + $col["OC"]
+      if (used > max) max = used
+      if (cap > maxcap) maxcap = cap
+      n++; ygc = $col["YGC"]; fgc = $col["FGC"]
+    }
+    END { if (n == 0) { print "-1 no_jstat_samples"; exit }
+          printf "%.1f jstat_samples=%d committed_max_mb=%.1f young_gcs=%d full_gcs=%d\n", max / 1024, n, maxcap / 1024, ygc, fgc }
+  ' "$RUN_DIR/heap-jstat.txt")
+  if [ "$HEAP_MAX_MB" = -1 ]; then
+    log "jstat gave no heap samples (see $RUN_DIR/heap-jstat.txt): heap not reported"
+  else
+    log "gateway heap: max used $HEAP_MAX_MB MB ($HEAP_DETAIL)"
+  fi
+}
+
+# diagnostics DELAY_SECONDS: a process top, a per-thread top of the gateway and a thread dump, mid-run
+diagnostics() {
+  [ "$BENCH_DIAG" = 1 ] || return 0
+  (
+    sleep "$1"
+    top -b -n 2 -d 3 -w 200 >"$RUN_DIR/top-processes.txt" 2>&1
+    top -b -H -n 2 -d 3 -w 200 -p "$GW_PID" >"$RUN_DIR/top-gateway-threads.txt" 2>&1
+    jcmd "$GW_PID" Thread.print >"$RUN_DIR/gateway-threads.txt" 2>&1
+  ) &
+  DIAG_PID=$!
+}
+
+# seconds DURATION: 20s, 500ms, 2m -> whole seconds
+seconds() {
+  case "$1" in
+    *ms) echo $(( ${1%ms} / 1000 )) ;;
+    *s) echo "${1%s}" | cut -d. -f1 ;;
+    *m) echo $(( ${1%m} * 60 )) ;;
+    *) echo "$1" | cut -d. -f1 ;;
+  esac
+}
+
+# measure NAME LOADGEN-ARGS...: one load run, results in $RUN_DIR/NAME.json
+measure() {
+  local name=$1 rc=0
+  shift
+  log "measuring $name ($WARMUP warm-up + $DURATION)"
+  java -Xms256m -Xmx1g -jar "$BENCH_JAR" load --label "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
+    --warmup "$WARMUP" --event-loops "$LOADGEN_LOOPS" --out "$RUN_DIR/$name.json" "$@" >"$RUN_DIR/$name.txt" 2>&1 &
+  LOAD_PID=$!
+  wait "$LOAD_PID" || rc=$?
+  LOAD_PID=""
+  sed 's/^/  /' "$RUN_DIR/$name.txt"
+  [ "$rc" = 0 ] && [ -s "$RUN_DIR/$name.json" ] || die "the load run $name failed (exit $rc); see above"
+}
+
+# ids_found TABLE COLUMN FILE: how many distinct recorded ids exist in TABLE.COLUMN
+ids_found() {
+  "${PSQL[@]}" -d "$BENCH_DB" <<SQL
+CREATE TEMP TABLE bench_ids (id text);
+\\copy bench_ids FROM '$3'
+SELECT count(DISTINCT b.id) FROM bench_ids b JOIN $1 t ON t.$2::text = b.id;
+SQL
+}

@@ -1,0 +1,12 @@
+package eu.consentgateway.bench;
+
+import io.vertx.core.http.HttpMethod;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run's fixed parameters, shared by every lane: where to send, the measured window in
+ * {@link System#nanoTime} terms, and a request budget so a run is bounded in count as well as in time.
+ */
+record Plan(Target target, HttpMethod method, long measureFromNanos, long endNanos, long timeoutMs,
+    AtomicLong budget, boolean recording) {
+}
