@@ -15,7 +15,7 @@ BENCH_DIAG=${BENCH_DIAG:-1}
 ADMIN_TOKEN=bench-admin-token-0123456789
 GW_JAR="$ROOT/gateway/target/consent-gateway.jar"
 BENCH_JAR="$BENCH_DIR/target/cg-bench.jar"
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtAX)
+PSQL=(env PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtAX)
 
 GW_PID=""
 BARE_PID=""

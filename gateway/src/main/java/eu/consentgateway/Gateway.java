@@ -15,6 +15,8 @@ import eu.consentgateway.http.FailureHandler;
 import eu.consentgateway.http.RequestLog;
 import eu.consentgateway.http.SecurityHeaders;
 import eu.consentgateway.ops.OpsRoutes;
+import eu.consentgateway.rights.MeRoutes;
+import eu.consentgateway.rights.PreferencesRoutes;
 import eu.consentgateway.site.ApiKeys;
 import eu.consentgateway.site.Audit;
 import eu.consentgateway.site.SiteCors;
@@ -124,6 +126,8 @@ public final class Gateway {
               config.forwardMaxAttempts());
           gateway.forwarder = forwarder;
           ForwardRoutes forwardRoutes = new ForwardRoutes(forwarder, sites, keys, clock);
+          MeRoutes me = new MeRoutes(consents, sites, clock);
+          PreferencesRoutes preferences = new PreferencesRoutes(consents, sites, addresses, userAgents, clock);
           ConsentRoutes consentRoutes = new ConsentRoutes(consents, sites, addresses, userAgents);
           CollectRoutes collect = new CollectRoutes(sites, consents, db.terminal(), redis, userAgents, geo, addresses,
               clock);
@@ -138,6 +142,8 @@ public final class Gateway {
             consentRoutes.mount(router);
             collect.mount(router);
             forwardRoutes.mount(router);
+            me.mount(router);
+            preferences.mount(router);
             if (config.demo()) {
               demo.mount(router);
             }

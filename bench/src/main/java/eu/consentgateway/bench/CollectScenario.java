@@ -57,7 +57,7 @@ final class CollectScenario implements Scenario {
       tokens = synthetic(tokenCount, syntheticLength);
       return Future.succeededFuture();
     }
-    WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+    WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgentEnabled(false),
         new PoolOptions().setHttp1MaxSize(PREPARE_CONCURRENCY));
     List<String> got = Collections.synchronizedList(new ArrayList<>(tokenCount));
     AtomicInteger issued = new AtomicInteger();

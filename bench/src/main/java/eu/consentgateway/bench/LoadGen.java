@@ -133,7 +133,7 @@ public final class LoadGen {
         .put("startedAt", startedAt.toString())
         .put("expect", new ArrayList<>(expect))
         .put("requests", requests)
-        .put("seconds", round(seconds))
+        .put("seconds", Math.round(seconds * 1000) / 1000.0)
         .put("rps", round(requests / seconds))
         .put("expected", expected)
         .put("expectedRps", round(expected / seconds))

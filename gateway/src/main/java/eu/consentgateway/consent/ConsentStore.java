@@ -40,6 +40,8 @@ final class ConsentStore {
       VALUES ($1, $2, $3, $4, $5, $6)
       """;
 
+  private static final String ERASE = "SELECT consent.erase_subject($1, $2, $3) AS erased";
+
   record Notice(UUID noticeId, String siteId, String policyVersion, String textHash, String locale, Instant shownAt) {
   }
 
@@ -94,6 +96,11 @@ final class ConsentStore {
 
   Future<Optional<ConsentRecord>> byRequestKey(String siteId, String key) {
     return pool.preparedQuery(BY_REQUEST_KEY).execute(Tuple.of(siteId, key)).map(ConsentStore::first);
+  }
+
+  Future<Integer> erase(String siteId, UUID subjectId, Instant at) {
+    return pool.preparedQuery(ERASE).execute(Tuple.of(siteId, subjectId, utc(at)))
+        .map(rows -> rows.iterator().next().getInteger("erased"));
   }
 
   Future<List<ConsentRecord>> history(String siteId, UUID subjectId) {

@@ -101,7 +101,7 @@ public final class Consents {
   }
 
   /** Refuses every non-necessary purpose of the token's subject, as a new event; the token stops working. */
-  Future<Issued> withdraw(Site site, TokenClaims claims, String ipPrefix, String uaFamily) {
+  public Future<Issued> withdraw(Site site, TokenClaims claims, String ipPrefix, String uaFamily) {
     return store.byId(claims.consentId()).compose(found -> {
       ConsentRecord prev = found.orElseThrow(ConsentTokens::refused);
       Instant now = clock.instant();
@@ -139,7 +139,42 @@ public final class Consents {
   }
 
   /** A recorded event with its token; {@code replayed} when an idempotency key matched an earlier request. */
-  record Issued(ConsentRecord record, String token, boolean replayed) {
+  public record Issued(ConsentRecord record, String token, boolean replayed) {
+  }
+
+  /** A choice made on the preferences page: recorded like one made in the banner. */
+  public Future<Issued> choose(Site site, UUID subjectId, String locale, Map<String, Boolean> choices, boolean gpc,
+      String ipPrefix, String uaFamily) {
+    Map<String, Boolean> all = new HashMap<>();
+    for (Purpose p : site.purposes()) {
+      all.put(p.id(), p.required() || (Boolean.TRUE.equals(choices.get(p.id())) && !(gpc && p.gpc())));
+    }
+    return record(new Request(site, subjectId, null, site.policyVersion(), locale, "custom", Map.copyOf(all), gpc,
+        null, ipPrefix, uaFamily));
+  }
+
+  /** The record a verified token stands for. */
+  public Future<Optional<ConsentRecord>> record(TokenClaims claims) {
+    return store.byId(claims.consentId());
+  }
+
+  /** Erases a subject: tombstones its consent ids, deletes its pending forwards and its ledger rows. */
+  public Future<Integer> erase(Site site, TokenClaims claims) {
+    return store.erase(site.id(), claims.subjectId(), clock.instant()).onSuccess(n -> {
+      revocations.revoke(claims.consentId());
+      metrics.counter("cg_subjects_erased_total").increment();
+    });
+  }
+
+  /** A form token bound to one consent, so a page of another origin cannot post on the visitor's behalf. */
+  public String formToken(UUID consentId) {
+    return tokens.formToken(consentId.toString());
+  }
+
+  public boolean formTokenValid(UUID consentId, String given) {
+    return given != null && java.security.MessageDigest.isEqual(
+        formToken(consentId).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        given.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   /**
@@ -201,7 +236,7 @@ public final class Consents {
     return claims;
   }
 
-  Future<List<ConsentRecord>> history(String siteId, UUID subjectId) {
+  public Future<List<ConsentRecord>> history(String siteId, UUID subjectId) {
     return store.history(siteId, subjectId);
   }
 

@@ -11,13 +11,16 @@ import java.util.UUID;
 
 /**
  * Which consent ids no longer stand (withdrawn or replaced by a later choice). PostgreSQL is the truth: a
- * consent is revoked once a later event names it in {@code supersedes}. Each instance keeps what it learned
+ * consent is revoked once a later event names it in {@code supersedes}, or once its subject was erased. Each instance keeps what it learned
  * in memory; revocations reach every instance through Redis pub/sub within milliseconds, and while that
  * subscription is down no "still valid" answer is reused, so every check goes to PostgreSQL.
  */
 final class Revocations {
   static final String CHANNEL = "cg:revoked";
-  private static final String IS_SUPERSEDED = "SELECT 1 FROM consent.events WHERE supersedes = $1";
+  private static final String IS_SUPERSEDED = """
+      SELECT 1 FROM consent.events WHERE supersedes = $1
+      UNION ALL SELECT 1 FROM consent.erasures WHERE consent_id = $1
+      """;
 
   private final Pool pool;
   private final RedisBus bus;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# POST /v1/collect on the gateway, consented (202) and unconsented (204), against a bare Vert.x "ok" server
+# measured in the same run; then proof that every 202 is durable: the gateway is stopped and terminal.events is
+# counted (and, when it has an event_id column, matched against the eventIds the load generator recorded).
+# Targets: consented >= 25 % of bare with p99 <= 25 ms and every 202 stored; unconsented >= 60 % of bare;
+# heap <= 256 MB. Settings: see bench/lib.sh, plus TOKENS=1000 (consents made up front for the consented path)
+# and TOKEN_LENGTH=322 (length of the synthetic tokens sent to the bare server). Results:
+# bench/results/collect-<date>.json
+set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+# shellcheck source=lib.sh
+. "$BENCH_DIR/lib.sh"
+TOKENS=${TOKENS:-1000}
+TOKEN_LENGTH=${TOKEN_LENGTH:-322}
+
+bench_init collect
+build_jars
+ensure_services
+recreate_db
+
+# the bare server gets the consented path's beacons (the larger bodies), with tokens of the real length
+start_bare
+measure bare --url "http://127.0.0.1:$BARE_PORT/v1/collect" --scenario collect-consented \
+  --synthetic-token-length "$TOKEN_LENGTH" --expect 202
+stop_bare
+
+start_gateway
+put_site
+if [ "$(sql "SELECT to_regclass('terminal.events') IS NOT NULL")" != t ]; then
+  die "table terminal.events does not exist after the gateway migrated $BENCH_DB: this gateway has no durable
+       POST /v1/collect yet, so the collect targets cannot be measured"
+fi
+start_heap_sampler
+diagnostics $(( $(seconds "$WARMUP") + $(seconds "$DURATION") / 2 ))
+measure consented --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-consented --tokens "$TOKENS" \
+  --expect 202 --record "$RUN_DIR/event-ids.txt"
+measure unconsented --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-unconsented --expect 204
+stop_gateway
+stop_heap_sampler
+
+rows=$(sql "SELECT count(*) FROM terminal.events")
+found=-1
+if [ "$(sql "SELECT count(*) FROM information_schema.columns
+             WHERE table_schema = 'terminal' AND table_name = 'events' AND column_name = 'event_id'")" = 1 ]; then
+  found=$(ids_found terminal.events event_id "$RUN_DIR/event-ids.txt")
+  log "terminal.events rows: $rows; recorded eventIds found: $found of $(wc -l <"$RUN_DIR/event-ids.txt")"
+else
+  log "terminal.events rows: $rows (no event_id column: recorded eventIds not matched)"
+fi
+
+echo
+java -jar "$BENCH_JAR" report --kind collect --bare "$RUN_DIR/bare.json" --consented "$RUN_DIR/consented.json" \
+  --unconsented "$RUN_DIR/unconsented.json" --rows "$rows" --ids-found "$found" --heap-max-mb "$HEAP_MAX_MB" \
+  --heap-detail "$HEAP_DETAIL" --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}
