@@ -22,6 +22,7 @@ BARE_PID=""
 HEAP_PID=""
 LOAD_PID=""
 DIAG_PID=""
+CPU_SPLIT=""
 
 log() { echo "bench: $*"; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -90,7 +91,8 @@ wait_http() {
 start_bare() {
   java -jar "$BENCH_JAR" bare --port "$BARE_PORT" --instances "$BARE_INSTANCES" >"$RUN_DIR/bare.log" 2>&1 &
   BARE_PID=$!
-  wait_http "http://127.0.0.1:$BARE_PORT/" "$BARE_PID" 30 || die "the bare server did not start: $(cat "$RUN_DIR/bare.log")"
+  wait_http "http://127.0.0.1:$BARE_PORT/" "$BARE_PID" 30 \
+    || die "the bare server did not start: $(cat "$RUN_DIR/bare.log")"
   log "bare server pid $BARE_PID on port $BARE_PORT ($BARE_INSTANCES instances)"
 }
 
@@ -158,7 +160,8 @@ stop_heap_sampler() {
       n++; ygc = $col["YGC"]; fgc = $col["FGC"]
     }
     END { if (n == 0) { print "-1 no_jstat_samples"; exit }
-          printf "%.1f jstat_samples=%d committed_max_mb=%.1f young_gcs=%d full_gcs=%d\n", max / 1024, n, maxcap / 1024, ygc, fgc }
+          printf "%.1f jstat_samples=%d committed_max_mb=%.1f young_gcs=%d full_gcs=%d\n",
+            max / 1024, n, maxcap / 1024, ygc, fgc }
   ' "$RUN_DIR/heap-jstat.txt")
   if [ "$HEAP_MAX_MB" = -1 ]; then
     log "jstat gave no heap samples (see $RUN_DIR/heap-jstat.txt): heap not reported"
@@ -167,16 +170,85 @@ stop_heap_sampler() {
   fi
 }
 
-# diagnostics DELAY_SECONDS: a process top, a per-thread top of the gateway and a thread dump, mid-run
+# diagnostics RUN PID: while load run RUN measures, samples where the CPU goes: per-process CPU over the
+# measured window (server PID, load generator, PostgreSQL, other), a per-thread top and a thread dump of the
+# server at mid-window; with BENCH_JFR=1 also a Java Flight Recorder profile of the server over the window.
 diagnostics() {
   [ "$BENCH_DIAG" = 1 ] || return 0
+  local run=$1 server=$2 warm dur
+  warm=$(seconds "$WARMUP")
+  dur=$(seconds "$DURATION")
   (
-    sleep "$1"
-    top -b -n 2 -d 3 -w 200 >"$RUN_DIR/top-processes.txt" 2>&1
-    top -b -H -n 2 -d 3 -w 200 -p "$GW_PID" >"$RUN_DIR/top-gateway-threads.txt" 2>&1
-    jcmd "$GW_PID" Thread.print >"$RUN_DIR/gateway-threads.txt" 2>&1
+    for _ in $(seq 1 600); do
+      grep -q '^load: started' "$RUN_DIR/$run.txt" 2>/dev/null && break
+      sleep 0.5
+    done
+    sleep "$warm"
+    if [ "${BENCH_JFR:-0}" = 1 ]; then
+      jcmd "$server" JFR.start name=bench settings=profile duration="$((dur - 1))s" \
+        filename="$RUN_DIR/$run.jfr" >/dev/null 2>&1
+    fi
+    cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-start.txt"
+    sleep $(( dur / 2 > 4 ? dur / 2 - 4 : 0 ))
+    top -b -H -n 2 -d 3 -w 200 -p "$server" >"$RUN_DIR/top-threads-$run.txt" 2>&1
+    jcmd "$server" Thread.print >"$RUN_DIR/thread-dump-$run.txt" 2>&1
+    sleep $(( dur - dur / 2 > 4 ? dur - dur / 2 - 4 : 0 ))
+    cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-end.txt"
+    cpu_split "$RUN_DIR/cpu-$run-start.txt" "$RUN_DIR/cpu-$run-end.txt" >"$RUN_DIR/cpu-$run.txt"
   ) &
   DIAG_PID=$!
+}
+
+# finish_diagnostics RUN: waits for the samples of RUN (bounded by the sampler's own waits); sets CPU_SPLIT
+finish_diagnostics() {
+  CPU_SPLIT=""
+  [ -n "$DIAG_PID" ] || return 0
+  wait "$DIAG_PID" 2>/dev/null || true
+  DIAG_PID=""
+  if [ -s "$RUN_DIR/cpu-$1.txt" ]; then
+    CPU_SPLIT=$(cat "$RUN_DIR/cpu-$1.txt")
+    log "$1: $CPU_SPLIT"
+  fi
+}
+
+# cpu_snapshot SERVER_PID: the first line of /proc/stat, then "proc PID ROLE TICKS" (user + system clock
+# ticks) for every process
+cpu_snapshot() {
+  local f pid line rest role
+  local -a fields
+  head -n 1 /proc/stat
+  for f in /proc/[0-9]*/stat; do
+    pid=${f#/proc/}
+    pid=${pid%/stat}
+    read -r line <"$f" 2>/dev/null || continue
+    rest=${line##*) }
+    read -r -a fields <<<"$rest"
+    role=other
+    if [ "$pid" = "$1" ]; then
+      role=server
+    elif [[ $line == *"(java)"* ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'cg-bench.jar load'; then
+      role=loadgen
+    elif [[ $line == *"(postgres)"* ]]; then
+      role=postgres
+    fi
+    echo "proc $pid $role $(( fields[11] + fields[12] ))"
+  done
+}
+
+# cpu_split START END: each role's share of the machine (100 % = every core busy) between two snapshots
+cpu_split() {
+  awk -v cores="$(nproc)" '
+    FNR == 1 { busy = $2 + $3 + $4 + $7 + $8 + $9; all = busy + $5 + $6
+               if (FILENAME == ARGV[1]) { b0 = busy; a0 = all } else { b1 = busy; a1 = all }; next }
+    FILENAME == ARGV[1] { t0[$2] = $4; next }
+    { d = $4 - ($2 in t0 ? t0[$2] : 0); if (d > 0) role[$3] += d }
+    END {
+      total = a1 - a0; if (total <= 0) exit
+      printf "cpu over %.1f s of %d cores: busy %.0f%%", total / cores / 100, cores, 100 * (b1 - b0) / total
+      n = split("server loadgen postgres other", names, " ")
+      for (i = 1; i <= n; i++) { printf ", %s %.0f%%", names[i], 100 * role[names[i]] / total; seen += role[names[i]] }
+      printf ", exited processes/unattributed %.0f%%\n", 100 * ((b1 - b0) - seen) / total
+    }' "$1" "$2"
 }
 
 # seconds DURATION: 20s, 500ms, 2m -> whole seconds

@@ -21,8 +21,11 @@ recreate_db
 
 # the bare server gets the consented path's beacons (the larger bodies), with tokens of the real length
 start_bare
+diagnostics bare "$BARE_PID"
 measure bare --url "http://127.0.0.1:$BARE_PORT/v1/collect" --scenario collect-consented \
   --synthetic-token-length "$TOKEN_LENGTH" --expect 202
+finish_diagnostics bare
+BARE_CPU=$CPU_SPLIT
 stop_bare
 
 start_gateway
@@ -32,10 +35,14 @@ if [ "$(sql "SELECT to_regclass('terminal.events') IS NOT NULL")" != t ]; then
        POST /v1/collect yet, so the collect targets cannot be measured"
 fi
 start_heap_sampler
-diagnostics $(( $(seconds "$WARMUP") + $(seconds "$DURATION") / 2 ))
+diagnostics consented "$GW_PID"
 measure consented --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-consented --tokens "$TOKENS" \
   --expect 202 --record "$RUN_DIR/event-ids.txt"
+finish_diagnostics consented
+CONSENTED_CPU=$CPU_SPLIT
+diagnostics unconsented "$GW_PID"
 measure unconsented --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-unconsented --expect 204
+finish_diagnostics unconsented
 stop_gateway
 stop_heap_sampler
 
@@ -52,4 +59,5 @@ fi
 echo
 java -jar "$BENCH_JAR" report --kind collect --bare "$RUN_DIR/bare.json" --consented "$RUN_DIR/consented.json" \
   --unconsented "$RUN_DIR/unconsented.json" --rows "$rows" --ids-found "$found" --heap-max-mb "$HEAP_MAX_MB" \
-  --heap-detail "$HEAP_DETAIL" --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}
+  --heap-detail "$HEAP_DETAIL" --cpu "bare: $BARE_CPU; consented: $CONSENTED_CPU; unconsented: $CPU_SPLIT" \
+  --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}

@@ -15,23 +15,29 @@ ensure_services
 recreate_db
 
 start_bare
+diagnostics bare "$BARE_PID"
 measure bare --url "http://127.0.0.1:$BARE_PORT/v1/consents" --scenario consents --expect 202
+finish_diagnostics bare
+BARE_CPU=$CPU_SPLIT
 stop_bare
 
 start_gateway
 put_site
 start_heap_sampler
-diagnostics $(( $(seconds "$WARMUP") + $(seconds "$DURATION") / 2 ))
+diagnostics gateway "$GW_PID"
 measure gateway --url "http://127.0.0.1:$GW_PORT/v1/consents" --scenario consents --expect 201 \
   --record "$RUN_DIR/consent-ids.txt"
+finish_diagnostics gateway "$GW_PID"
 stop_gateway
 stop_heap_sampler
 
 rows=$(sql "SELECT count(*) FROM consent.events WHERE site_id = 'bench'")
 found=$(ids_found consent.events consent_id "$RUN_DIR/consent-ids.txt")
-log "consent.events rows for site bench: $rows; recorded consentIds found: $found of $(wc -l <"$RUN_DIR/consent-ids.txt")"
+log "consent.events rows for site bench: $rows;" \
+  "recorded consentIds found: $found of $(wc -l <"$RUN_DIR/consent-ids.txt")"
 
 echo
 java -jar "$BENCH_JAR" report --kind consents --bare "$RUN_DIR/bare.json" --gateway "$RUN_DIR/gateway.json" \
   --rows "$rows" --ids-found "$found" --heap-max-mb "$HEAP_MAX_MB" --heap-detail "$HEAP_DETAIL" \
+  --cpu "bare: $BARE_CPU; gateway: $CPU_SPLIT" \
   --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}

@@ -65,6 +65,10 @@ public final class LoadGen {
 
     long start = System.nanoTime();
     Instant startedAt = Instant.now();
+    // scripts wait for this line to time their samples of the measured window
+    System.out.printf(Locale.ROOT, "load: started %s, warm-up %.1f s, then measuring %.1f s%n", startedAt,
+        warmup.toMillis() / 1000.0, duration.toMillis() / 1000.0);
+    System.out.flush();
     Plan plan = new Plan(target, method, start + warmup.toNanos(), start + warmup.toNanos() + duration.toNanos(),
         timeout.toMillis(), new AtomicLong(maxRequests), record != null);
     CountDownLatch finished = new CountDownLatch(connections);

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class Report {
   private static final Set<String> OPTIONS = Set.of("kind", "bare", "gateway", "consented", "unconsented", "rows",
-      "ids-found", "heap-max-mb", "heap-detail", "commit", "out");
+      "ids-found", "heap-max-mb", "heap-detail", "cpu", "commit", "out");
   private static final double CONSENTS_PER_SECOND = 5000;
   private static final double CONSENTED_SHARE = 0.25;
   private static final double CONSENTED_P99_MS = 25;
@@ -48,10 +48,15 @@ public final class Report {
     }
     out.put("kind", kind).put("reportedAt", Instant.now().toString()).put("commit", args.string("commit", null))
         .put("heapMaxUsedMb", heap >= 0 ? heap : null).put("heapDetail", args.string("heap-detail", null))
+        .put("cpuSplit", args.string("cpu", null))
         .put("targets", report.targets).put("durable", report.durable).put("allTargetsMet", report.allMet);
     report.lines.forEach(System.out::println);
     if (heap >= 0) {
       System.out.println(fmt("heap max used        %.1f MB   %s", heap, args.string("heap-detail", "")));
+    }
+    String cpu = args.string("cpu", "");
+    if (!cpu.isBlank()) {
+      System.out.println("measured window      " + cpu);
     }
     System.out.println("targets:");
     for (Object o : report.targets) {
@@ -115,8 +120,8 @@ public final class Report {
     long recorded = consented.getJsonObject("recorded", new JsonObject()).getLong("count", -1L);
     lines.add(fmt("ratio consented/bare %.1f %%   unconsented/bare %.1f %%", 100 * accepted / bareRps,
         100 * refused / bareRps));
-    lines.add(fmt("202 answered         %d (whole run); rows counted %d; recorded event ids found %s", answered202, rows,
-        idsFound < 0 ? "not checked" : idsFound + " of " + recorded));
+    lines.add(fmt("202 answered         %d (whole run); rows counted %d; recorded event ids found %s", answered202,
+        rows, idsFound < 0 ? "not checked" : idsFound + " of " + recorded));
     target("consented >= 25 % of bare", accepted >= CONSENTED_SHARE * bareRps,
         fmt("%.1f 202/s vs bare %.1f/s", accepted, bareRps), false);
     target("consented p99 <= 25 ms", p99 <= CONSENTED_P99_MS, fmt("%.2f ms", p99), false);

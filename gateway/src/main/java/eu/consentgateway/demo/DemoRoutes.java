@@ -36,7 +36,8 @@ public final class DemoRoutes {
                 .put("descriptions", new JsonObject()
                     .put("en", "Lets us show you offers on other sites.")
                     .put("fr", "Nous permet de vous montrer des offres sur d'autres sites."))));
-    return sites.createIfMissing(SITE_ID, site).mapEmpty();
+    // re-seeded at each start so its origins follow CG_HTTP_PORT
+    return sites.seed(SITE_ID, site).mapEmpty();
   }
 
   public void mount(Router router) {
@@ -60,7 +61,7 @@ public final class DemoRoutes {
       <body>
         <h1>Boutique de démonstration</h1>
         <p>Cette page intègre la bannière de Consent Gateway avec une seule balise script.</p>
-        <p><a href="#" data-cg-open>Préférences cookies</a> · <a href="/preferences?site=demo">Gérer mes données</a></p>
+        <p><a href="#" data-cg-open>Préférences cookies</a> · <a href="#" data-cg-preferences>Gérer mes données</a></p>
         <p id="stats-status">Mesure d'audience : inactive</p>
         <script type="text/plain" data-consent="statistics">
           document.getElementById('stats-status').textContent = "Mesure d'audience : active";
