@@ -18,6 +18,7 @@ import eu.consentgateway.ops.OpsRoutes;
 import eu.consentgateway.rights.MeRoutes;
 import eu.consentgateway.rights.PreferencesRoutes;
 import eu.consentgateway.site.ApiKeys;
+import eu.consentgateway.stats.TerminalRetention;
 import eu.consentgateway.site.Audit;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
@@ -61,6 +62,7 @@ public final class Gateway {
   private final GatewayConfig config;
   private volatile List<String> routes = List.of();
   private volatile Forwarder forwarder;
+  private volatile TerminalRetention retention;
 
   private Gateway(Vertx vertx, Database db, RedisBus redis, GatewayConfig config) {
     this.vertx = vertx;
@@ -125,6 +127,7 @@ public final class Gateway {
           Forwarder forwarder = new Forwarder(vertx, db.gateway(), sites, eu, clock, metrics,
               config.forwardMaxAttempts());
           gateway.forwarder = forwarder;
+          gateway.retention = new TerminalRetention(db.stats(), clock, config.terminalRetentionMonths());
           ForwardRoutes forwardRoutes = new ForwardRoutes(forwarder, sites, keys, clock);
           MeRoutes me = new MeRoutes(consents, sites, clock);
           PreferencesRoutes preferences = new PreferencesRoutes(consents, sites, addresses, userAgents, clock);
@@ -156,6 +159,7 @@ public final class Gateway {
         })
         .map(id -> {
           gateway.forwarder.start();
+          gateway.retention.start(vertx);
           LOG.info("gateway listening [port={}] [verticles={}] [demo={}]", config.httpPort(), config.verticles(),
               config.demo());
           return gateway;
@@ -189,6 +193,9 @@ public final class Gateway {
       undeployed = undeployed.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     Forwarder running = forwarder;
+    if (retention != null) {
+      retention.stop(vertx);
+    }
     return undeployed
         .compose(v -> running == null ? Future.succeededFuture() : running.stop())
         .compose(v -> redis.close())

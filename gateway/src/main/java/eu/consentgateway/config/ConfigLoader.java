@@ -22,7 +22,8 @@ public final class ConfigLoader {
 
   static final Set<String> KNOWN = Set.of("CG_HTTP_PORT", "CG_PG_URL", "CG_REDIS_URL", "CG_ADMIN_TOKEN",
       "CG_TOKEN_SECRET", "CG_GEOIP_DB", "CG_TRUSTED_PROXIES", "CG_DEMO", "CG_VERTICLES",
-      "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE", "CG_LOG_LEVEL", "CG_FORWARD_MAX_ATTEMPTS");
+      "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE", "CG_LOG_LEVEL", "CG_FORWARD_MAX_ATTEMPTS",
+      "CG_TERMINAL_RETENTION_MONTHS");
 
   private ConfigLoader() {
   }
@@ -105,8 +106,10 @@ public final class ConfigLoader {
     int verticles = integer(v, "CG_VERTICLES", Runtime.getRuntime().availableProcessors(), 1, 256);
     int grace = integer(v, "CG_SHUTDOWN_GRACE_SECONDS", 10, 0, 600);
     int attempts = integer(v, "CG_FORWARD_MAX_ATTEMPTS", 8, 1, 100);
+    int retention = integer(v, "CG_TERMINAL_RETENTION_MONTHS", 25, 1, 120);
     return new GatewayConfig(port, pg, redis, admin, secrets, geoip, proxies, demo, verticles,
-        Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT, attempts);
+        Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT, attempts,
+        retention);
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

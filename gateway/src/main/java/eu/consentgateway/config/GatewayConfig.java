@@ -19,7 +19,8 @@ public record GatewayConfig(
     Duration shutdownGrace,
     int browserBodyLimit,
     int adminBodyLimit,
-    int forwardMaxAttempts) {
+    int forwardMaxAttempts,
+    int terminalRetentionMonths) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/consent_gateway";
