@@ -183,20 +183,43 @@ diagnostics() {
       grep -q '^load: started' "$RUN_DIR/$run.txt" 2>/dev/null && break
       sleep 0.5
     done
-    sleep "$warm"
+    local t0=$SECONDS
+    sleep_until $(( t0 + warm ))
     if [ "${BENCH_JFR:-0}" = 1 ]; then
-      jcmd "$server" JFR.start name=bench settings=profile duration="$((dur - 1))s" \
+      jcmd "$server" JFR.start name=bench settings=profile duration="$((dur - 2))s" \
         filename="$RUN_DIR/$run.jfr" >/dev/null 2>&1
     fi
     cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-start.txt"
-    sleep $(( dur / 2 > 4 ? dur / 2 - 4 : 0 ))
+    sleep_until $(( t0 + warm + dur / 2 - 3 ))
     top -b -H -n 2 -d 3 -w 200 -p "$server" >"$RUN_DIR/top-threads-$run.txt" 2>&1
     jcmd "$server" Thread.print >"$RUN_DIR/thread-dump-$run.txt" 2>&1
-    sleep $(( dur - dur / 2 > 4 ? dur - dur / 2 - 4 : 0 ))
+    sleep_until $(( t0 + warm + dur - 1 ))
     cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-end.txt"
     cpu_split "$RUN_DIR/cpu-$run-start.txt" "$RUN_DIR/cpu-$run-end.txt" >"$RUN_DIR/cpu-$run.txt"
   ) &
   DIAG_PID=$!
+}
+
+sleep_until() {
+  local left=$(( $1 - SECONDS ))
+  if [ "$left" -gt 0 ]; then sleep "$left"; fi
+}
+
+# busy_check: the other processes on this machine share its cores; say so when they are busy before a run
+busy_check() {
+  local a b
+  read -r -a a < <(head -n 1 /proc/stat)
+  sleep 2
+  read -r -a b < <(head -n 1 /proc/stat)
+  local busy=$(( (b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8]) ))
+  local all=$(( busy + (b[4] + b[5]) - (a[4] + a[5]) ))
+  local pct=$(( all > 0 ? 100 * busy / all : 0 ))
+  if [ "$pct" -ge 15 ]; then
+    log "WARNING: the machine is already ${pct}% busy before the run; other processes share the cores and"
+    log "         the figures will be lower than on a quiet machine (see the 'other' share in the CPU split)"
+  else
+    log "machine ${pct}% busy before the run"
+  fi
 }
 
 # finish_diagnostics RUN: waits for the samples of RUN (bounded by the sampler's own waits); sets CPU_SPLIT

@@ -1,6 +1,7 @@
 package eu.consentgateway.consent;
 
 import eu.consentgateway.http.ApiError;
+import eu.consentgateway.http.Bearer;
 import eu.consentgateway.http.Bodies;
 import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
@@ -59,21 +60,23 @@ public final class ConsentRoutes {
     }).onSuccess(id -> json(ctx, 201, new JsonObject().put("noticeId", id.toString()))).onFailure(ctx::fail);
   }
 
-  private void record(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = Bodies.object(ctx);
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
+  /** A JSON body naming its site in {@code siteId}, with the site found and the origin checked. */
+  private record SiteBody(JsonObject body, Site site) {
+  }
+
+  private Future<SiteBody> siteBody(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx);
     String siteId = Bodies.string(body, "siteId", true, 64);
-    sites.find(siteId).compose(found -> {
-      Site site = found.orElseThrow(() -> ApiError.badRequest("unknown_site", "no site '" + siteId + "'"));
+    return sites.find(siteId).map(found -> {
+      Site site = found.orElseThrow(() -> ApiError.badRequest("unknown_site", "no site '"
+          + SiteRegistry.safe(siteId) + "'"));
       SiteCors.require(ctx, site);
-      Consents.Request request = parse(ctx, body, site);
-      return consents.record(request);
-    }).onSuccess(issued -> json(ctx, issued.replayed() ? 200 : 201, issued.record().toJson().put("token", issued.token())))
+      return new SiteBody(body, site);
+    });
+  }
+
+  private void record(RoutingContext ctx) {
+    siteBody(ctx).compose(sb -> consents.record(parse(ctx, sb.body(), sb.site()))).onSuccess(issued -> json(ctx, issued.replayed() ? 200 : 201, issued.record().toJson().put("token", issued.token())))
         .onFailure(ctx::fail);
   }
 
@@ -122,7 +125,7 @@ public final class ConsentRoutes {
 
   /** A returning visitor that sends its token but no subject id keeps its subject. */
   private UUID subjectFromToken(RoutingContext ctx, Site site) {
-    String token = bearer(ctx);
+    String token = Bearer.of(ctx);
     if (token == null) {
       return null;
     }
@@ -144,21 +147,10 @@ public final class ConsentRoutes {
   }
 
   private void withdraw(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = Bodies.object(ctx);
-    } catch (ApiError e) {
-      ctx.fail(e);
-      return;
-    }
-    String siteId = Bodies.string(body, "siteId", true, 64);
-    sites.find(siteId).compose(found -> {
-      Site site = found.orElseThrow(() -> ApiError.badRequest("unknown_site", "no site '" + siteId + "'"));
-      SiteCors.require(ctx, site);
-      return consents.verify(requireBearer(ctx), site.id(), true).compose(verified -> consents.withdraw(site,
-          verified.claims(), ClientAddress.prefix(addresses.truncated(ctx)),
-          userAgents.parse(ctx.request().getHeader("User-Agent")).browser()));
-    }).onSuccess(issued -> json(ctx, 200, issued.record().toJson().put("token", issued.token())))
+    siteBody(ctx).compose(sb -> consents.verify(requireBearer(ctx), sb.site().id(), true)
+        .compose(verified -> consents.withdraw(sb.site(), verified.claims(),
+            ClientAddress.prefix(addresses.truncated(ctx)),
+            userAgents.parse(ctx.request().getHeader("User-Agent")).browser()))).onSuccess(issued -> json(ctx, 200, issued.record().toJson().put("token", issued.token())))
         .onFailure(ctx::fail);
   }
 
@@ -218,20 +210,9 @@ public final class ConsentRoutes {
     }
   }
 
-  static String bearer(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    return header.substring(7).trim();
-  }
 
   private static String requireBearer(RoutingContext ctx) {
-    String token = bearer(ctx);
-    if (token == null || token.isEmpty()) {
-      throw ApiError.unauthorized("a consent token is required (Authorization: Bearer <token>)");
-    }
-    return token;
+    return Bearer.require(ctx, "a consent token");
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

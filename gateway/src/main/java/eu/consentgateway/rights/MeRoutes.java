@@ -2,6 +2,7 @@ package eu.consentgateway.rights;
 
 import eu.consentgateway.consent.Consents;
 import eu.consentgateway.http.ApiError;
+import eu.consentgateway.http.Bearer;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
@@ -31,13 +32,10 @@ public final class MeRoutes {
   }
 
   private Future<Visitor> visitor(RoutingContext ctx) {
-    String token = bearer(ctx);
     return sites.require(ctx.queryParams().get("site")).compose(site -> {
       SiteCors.require(ctx, site);
-      if (token == null) {
-        throw ApiError.unauthorized("a consent token is required (Authorization: Bearer <token>)");
-      }
-      return consents.verify(token, site.id(), true).map(v -> new Visitor(site, v.claims()));
+      return consents.verify(Bearer.require(ctx, "a consent token"), site.id(), true)
+          .map(v -> new Visitor(site, v.claims()));
     });
   }
 
@@ -71,12 +69,4 @@ public final class MeRoutes {
         .onFailure(ctx::fail);
   }
 
-  static String bearer(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String token = header.substring(7).trim();
-    return token.isEmpty() ? null : token;
-  }
 }

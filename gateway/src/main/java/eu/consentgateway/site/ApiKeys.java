@@ -3,6 +3,7 @@ package eu.consentgateway.site;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.consentgateway.http.ApiError;
+import eu.consentgateway.http.Bearer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -48,7 +49,7 @@ public final class ApiKeys {
 
   /** The principal behind the request's bearer key, or a 401. */
   public Future<Principal> authenticate(RoutingContext ctx) {
-    String key = bearer(ctx);
+    String key = Bearer.of(ctx);
     if (key == null) {
       return Future.failedFuture(ApiError.unauthorized("an API key is required (Authorization: Bearer <key>)"));
     }
@@ -85,14 +86,6 @@ public final class ApiKeys {
         .map(r -> token);
   }
 
-  static String bearer(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String value = header.substring(7).trim();
-    return value.isEmpty() || value.length() > 4096 ? null : value;
-  }
 
   private static Principal principal(Row row) {
     Set<String> sites = new HashSet<>(List.of(row.getArrayOfStrings("sites")));

@@ -101,7 +101,8 @@ public final class SiteRegistry {
     }).recover(e -> Future.succeededFuture());
   }
 
-  static String safe(String text) {
+  /** A caller-supplied id made safe to echo in a message. */
+  public static String safe(String text) {
     if (text == null) {
       return "";
     }
