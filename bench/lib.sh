@@ -205,18 +205,29 @@ sleep_until() {
   if [ "$left" -gt 0 ]; then sleep "$left"; fi
 }
 
-# busy_check: the other processes on this machine share its cores; say so when they are busy before a run
-busy_check() {
-  local a b
+# busy_percent: how busy the whole machine is over 2 s
+busy_percent() {
+  local -a a b
   read -r -a a < <(head -n 1 /proc/stat)
   sleep 2
   read -r -a b < <(head -n 1 /proc/stat)
   local busy=$(( (b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8]) ))
   local all=$(( busy + (b[4] + b[5]) - (a[4] + a[5]) ))
-  local pct=$(( all > 0 ? 100 * busy / all : 0 ))
+  echo $(( all > 0 ? 100 * busy / all : 0 ))
+}
+
+# quiet_check: other processes share the cores; waits up to BENCH_WAIT_QUIET seconds (default 120) for the
+# machine to be under 15 % busy, then goes on either way with a warning
+quiet_check() {
+  local pct deadline=$(( SECONDS + ${BENCH_WAIT_QUIET:-120} ))
+  pct=$(busy_percent)
+  while [ "$pct" -ge 15 ] && [ "$SECONDS" -lt "$deadline" ]; do
+    log "the machine is ${pct}% busy with other work; waiting for it to calm down"
+    sleep 8
+    pct=$(busy_percent)
+  done
   if [ "$pct" -ge 15 ]; then
-    log "WARNING: the machine is already ${pct}% busy before the run; other processes share the cores and"
-    log "         the figures will be lower than on a quiet machine (see the 'other' share in the CPU split)"
+    log "WARNING: the machine is still ${pct}% busy; figures will be lower than on a quiet machine"
   else
     log "machine ${pct}% busy before the run"
   fi
@@ -228,22 +239,28 @@ finish_diagnostics() {
   [ -n "$DIAG_PID" ] || return 0
   wait "$DIAG_PID" 2>/dev/null || true
   DIAG_PID=""
-  if [ -s "$RUN_DIR/cpu-$1.txt" ]; then
-    CPU_SPLIT=$(cat "$RUN_DIR/cpu-$1.txt")
-    log "$1: $CPU_SPLIT"
+  [ -s "$RUN_DIR/cpu-$1.txt" ] || return 0
+  CPU_SPLIT=$(head -n 1 "$RUN_DIR/cpu-$1.txt")
+  log "$1: $CPU_SPLIT"
+  local foreign
+  foreign=$(awk '$1 == "foreign" { print $2 }' "$RUN_DIR/cpu-$1.txt")
+  if [ "${foreign:-0}" -ge 15 ]; then
+    log "WARNING: processes outside the bench took ${foreign}% of the machine while $1 was measured:"
+    log "         its figures understate what this machine can do; rerun on a quiet machine"
+    CPU_SPLIT="$CPU_SPLIT [NOT QUIET]"
   fi
 }
 
-# cpu_snapshot SERVER_PID: the first line of /proc/stat, then "proc PID ROLE TICKS" (user + system clock
-# ticks) for every process
+# cpu_snapshot SERVER_PID: the first line of /proc/stat, then "proc PID ROLE TICKS NAME" (user + system
+# clock ticks) for every process
 cpu_snapshot() {
-  local f pid line rest role
+  local f pid line rest role comm
   local -a fields
   head -n 1 /proc/stat
   for f in /proc/[0-9]*/stat; do
     pid=${f#/proc/}
     pid=${pid%/stat}
-    read -r line <"$f" 2>/dev/null || continue
+    read -r line 2>/dev/null <"$f" || continue
     rest=${line##*) }
     read -r -a fields <<<"$rest"
     role=other
@@ -254,23 +271,35 @@ cpu_snapshot() {
     elif [[ $line == *"(postgres)"* ]]; then
       role=postgres
     fi
-    echo "proc $pid $role $(( fields[11] + fields[12] ))"
+    comm=${line#*(}
+    comm=${comm%)*}
+    echo "proc $pid $role $(( fields[11] + fields[12] )) ${comm// /_}"
   done
 }
 
-# cpu_split START END: each role's share of the machine (100 % = every core busy) between two snapshots
+# cpu_split START END: each role's share of the machine (100 % = every core busy) between two snapshots, and
+# the busiest other processes; a last line "foreign N" gives the share of everything not under test
 cpu_split() {
   awk -v cores="$(nproc)" '
     FNR == 1 { busy = $2 + $3 + $4 + $7 + $8 + $9; all = busy + $5 + $6
                if (FILENAME == ARGV[1]) { b0 = busy; a0 = all } else { b1 = busy; a1 = all }; next }
     FILENAME == ARGV[1] { t0[$2] = $4; next }
-    { d = $4 - ($2 in t0 ? t0[$2] : 0); if (d > 0) role[$3] += d }
+    { d = $4 - ($2 in t0 ? t0[$2] : 0)
+      if (d > 0) { role[$3] += d; if ($3 == "other") { other[$2] = d; comm[$2] = $5 } } }
     END {
       total = a1 - a0; if (total <= 0) exit
       printf "cpu over %.1f s of %d cores: busy %.0f%%", total / cores / 100, cores, 100 * (b1 - b0) / total
       n = split("server loadgen postgres other", names, " ")
       for (i = 1; i <= n; i++) { printf ", %s %.0f%%", names[i], 100 * role[names[i]] / total; seen += role[names[i]] }
-      printf ", exited processes/unattributed %.0f%%\n", 100 * ((b1 - b0) - seen) / total
+      gone = (b1 - b0) - seen
+      printf ", exited processes %.0f%%", 100 * gone / total
+      for (k = 0; k < 3; k++) {
+        best = ""; for (p in other) if (best == "" || other[p] > other[best]) best = p
+        if (best == "" || other[best] < total / 100) break
+        printf "%s %s %.0f%%", (k == 0 ? " (busiest others:" : ","), comm[best], 100 * other[best] / total
+        delete other[best]; closing = ")"
+      }
+      printf "%s\nforeign %.0f\n", closing, 100 * (role["other"] + gone) / total
     }' "$1" "$2"
 }
 
@@ -288,6 +317,7 @@ seconds() {
 measure() {
   local name=$1 rc=0
   shift
+  quiet_check
   log "measuring $name ($WARMUP warm-up + $DURATION)"
   java -Xms256m -Xmx1g -jar "$BENCH_JAR" load --label "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
     --warmup "$WARMUP" --event-loops "$LOADGEN_LOOPS" --out "$RUN_DIR/$name.json" "$@" >"$RUN_DIR/$name.txt" 2>&1 &

@@ -18,7 +18,6 @@ bench_init collect
 build_jars
 ensure_services
 recreate_db
-busy_check
 
 # the bare server gets the consented path's beacons (the larger bodies), with tokens of the real length
 start_bare

@@ -13,7 +13,6 @@ bench_init consents
 build_jars
 ensure_services
 recreate_db
-busy_check
 
 start_bare
 diagnostics bare "$BARE_PID"

@@ -33,6 +33,11 @@ public final class EuLocator {
   }
 
   /** With the system resolver, asked off the event loop since it blocks; A and AAAA records both count. */
+  /** Changes when the GeoIP database is reloaded: verdicts taken before may no longer hold. */
+  public int generation() {
+    return geo.generation();
+  }
+
   public static EuLocator withSystemResolver(Vertx vertx, GeoIp geo) {
     return new EuLocator(vertx, geo, host -> vertx.executeBlocking(() -> List.of(InetAddress.getAllByName(host)), false));
   }

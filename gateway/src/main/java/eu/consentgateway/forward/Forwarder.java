@@ -44,7 +44,7 @@ public final class Forwarder {
   private final WebClient client;
   private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, String> paused = new ConcurrentHashMap<>();
-  private final Map<String, Map.Entry<Long, EuLocator.Verdict>> verdicts = new ConcurrentHashMap<>();
+  private final Map<String, CachedVerdict> verdicts = new ConcurrentHashMap<>();
   private volatile boolean stopped;
   private volatile Future<Integer> running = Future.succeededFuture(0);
 
@@ -226,18 +226,18 @@ public final class Forwarder {
     return Duration.ofSeconds(Math.min(seconds, 3600));
   }
 
-  private Future<EuLocator.Verdict> verdict(String host) {
-    long nowMs = System.currentTimeMillis();
-    Map.Entry<Long, EuLocator.Verdict> cached = verdicts.get(host);
-    if (cached != null && nowMs - cached.getKey() < VERDICT_TTL.toMillis()) {
-      return Future.succeededFuture(cached.getValue());
-    }
-    return eu.check(host).onSuccess(v -> verdicts.put(host, Map.entry(nowMs, v)));
+  /** A verdict holds for a few minutes (DNS may move) and only while the same GeoIP database is loaded. */
+  private record CachedVerdict(long atMs, int generation, EuLocator.Verdict verdict) {
   }
 
-  /** Forget cached verdicts (DNS may have moved); the next delivery resolves again. */
-  void forgetVerdicts() {
-    verdicts.clear();
+  private Future<EuLocator.Verdict> verdict(String host) {
+    long nowMs = System.currentTimeMillis();
+    int generation = eu.generation();
+    CachedVerdict cached = verdicts.get(host);
+    if (cached != null && cached.generation() == generation && nowMs - cached.atMs() < VERDICT_TTL.toMillis()) {
+      return Future.succeededFuture(cached.verdict());
+    }
+    return eu.check(host).onSuccess(v -> verdicts.put(host, new CachedVerdict(nowMs, generation, v)));
   }
 
   private Breaker breaker(String key) {

@@ -63,6 +63,7 @@ public final class GeoIp {
   private volatile long seenSize;
   private volatile String lastProblem;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
   private GeoIp(Vertx vertx, Path path, Loaded first, BasicFileAttributes attrs) {
     this.vertx = vertx;
@@ -99,6 +100,11 @@ public final class GeoIp {
       return Location.UNKNOWN;
     }
     return db.cache.get(address, a -> lookup(db, a));
+  }
+
+  /** Changes each time a new database file is loaded, so derived answers (EU verdicts) can be dropped. */
+  public int generation() {
+    return generation.get();
   }
 
   public void close() {
@@ -199,6 +205,7 @@ public final class GeoIp {
             return null;
           }
           old.cache.invalidateAll();
+          generation.incrementAndGet();
           retired.add(old.reader);
           vertx.setTimer(RETIRE_MS, id -> {
             if (retired.remove(old.reader)) {
