@@ -22,9 +22,12 @@ final class ConsentStore {
   private static final String COLUMNS = """
       consent_id, site_id, subject_id, kind, notice_id, policy_version, text_hash, locale, method, choices,
       given_at, period_start, expires_at, supersedes, request_key, ip_prefix, ua_family, gpc""";
-  // ON CONFLICT covers both unique rules: a consent is superseded once, a request key is used once.
+  // One statement per batch: one round trip and one commit whatever the batch size. ON CONFLICT covers
+  // both unique rules: a consent is superseded once, a request key is used once.
   private static final String INSERT = "INSERT INTO consent.events (" + COLUMNS + """
-      ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+      ) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+        $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],
+        $14::uuid[], $15::text[], $16::text[], $17::text[], $18::bool[])
       ON CONFLICT DO NOTHING RETURNING consent_id
       """;
   private static final String LATEST = "SELECT " + COLUMNS + """
@@ -37,7 +40,7 @@ final class ConsentStore {
       + " FROM consent.events WHERE site_id = $1 AND subject_id = $2 ORDER BY seq";
   private static final String INSERT_NOTICE = """
       INSERT INTO consent.notices (notice_id, site_id, policy_version, text_hash, locale, shown_at)
-      VALUES ($1, $2, $3, $4, $5, $6)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
       """;
 
   private static final String ERASE = "SELECT consent.erase_subject($1, $2, $3) AS erased";
@@ -53,37 +56,74 @@ final class ConsentStore {
 
   /** One writer per event loop; each item's future says whether its row was inserted. */
   BatchWriter<ConsentRecord, Boolean> eventWriter() {
-    return new BatchWriter<>(512, 2, this::insertAll);
+    return new BatchWriter<>(512, 4, this::insertAll);
   }
 
   BatchWriter<Notice, Void> noticeWriter() {
-    return new BatchWriter<>(512, 2, this::insertNotices);
+    return new BatchWriter<>(512, 4, this::insertNotices);
   }
 
   private Future<List<Boolean>> insertAll(List<ConsentRecord> records) {
-    List<Tuple> tuples = new ArrayList<>(records.size());
-    for (ConsentRecord r : records) {
-      tuples.add(Tuple.from(new Object[] {r.consentId(), r.siteId(), r.subjectId(), r.kind(), r.noticeId(),
-          r.policyVersion(), r.textHash(), r.locale(), r.method(), new JsonObject(new HashMap<>(r.choices())),
-          utc(r.givenAt()), utc(r.periodStart()), utc(r.expiresAt()), r.supersedes(), r.requestKey(), r.ipPrefix(),
-          r.uaFamily(), r.gpc()}));
-    }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).executeBatch(tuples)).map(first -> {
-      List<Boolean> inserted = new ArrayList<>(records.size());
-      for (RowSet<Row> rs = first; rs != null; rs = rs.next()) {
-        inserted.add(rs.size() > 0);
+    int n = records.size();
+    Object[][] columns = new Object[18][];
+    columns[0] = new UUID[n];
+    columns[1] = new String[n];
+    columns[2] = new UUID[n];
+    columns[3] = new String[n];
+    columns[4] = new UUID[n];
+    columns[5] = new String[n];
+    columns[6] = new String[n];
+    columns[7] = new String[n];
+    columns[8] = new String[n];
+    columns[9] = new JsonObject[n];
+    columns[10] = new OffsetDateTime[n];
+    columns[11] = new OffsetDateTime[n];
+    columns[12] = new OffsetDateTime[n];
+    columns[13] = new UUID[n];
+    columns[14] = new String[n];
+    columns[15] = new String[n];
+    columns[16] = new String[n];
+    columns[17] = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      ConsentRecord r = records.get(i);
+      Object[] row = {r.consentId(), r.siteId(), r.subjectId(), r.kind(), r.noticeId(), r.policyVersion(),
+          r.textHash(), r.locale(), r.method(), new JsonObject(new HashMap<>(r.choices())), utc(r.givenAt()),
+          utc(r.periodStart()), utc(r.expiresAt()), r.supersedes(), r.requestKey(), r.ipPrefix(), r.uaFamily(),
+          r.gpc()};
+      for (int c = 0; c < row.length; c++) {
+        columns[c][i] = row[c];
       }
-      return inserted;
+    }
+    return pool.preparedQuery(INSERT).execute(Tuple.from(columns)).map(rows -> {
+      java.util.Set<UUID> inserted = new java.util.HashSet<>();
+      rows.forEach(row -> inserted.add(row.getUUID(0)));
+      List<Boolean> out = new ArrayList<>(n);
+      for (ConsentRecord r : records) {
+        out.add(inserted.contains(r.consentId()));
+      }
+      return out;
     });
   }
 
   private Future<List<Void>> insertNotices(List<Notice> notices) {
-    List<Tuple> tuples = new ArrayList<>(notices.size());
-    for (Notice n : notices) {
-      tuples.add(Tuple.of(n.noticeId(), n.siteId(), n.policyVersion(), n.textHash(), n.locale(), utc(n.shownAt())));
+    int n = notices.size();
+    UUID[] ids = new UUID[n];
+    String[] sites = new String[n];
+    String[] versions = new String[n];
+    String[] hashes = new String[n];
+    String[] locales = new String[n];
+    OffsetDateTime[] shown = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Notice x = notices.get(i);
+      ids[i] = x.noticeId();
+      sites[i] = x.siteId();
+      versions[i] = x.policyVersion();
+      hashes[i] = x.textHash();
+      locales[i] = x.locale();
+      shown[i] = utc(x.shownAt());
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_NOTICE).executeBatch(tuples))
-        .map(r -> new ArrayList<>(java.util.Collections.nCopies(notices.size(), (Void) null)));
+    return pool.preparedQuery(INSERT_NOTICE).execute(Tuple.of(ids, sites, versions, hashes, locales, shown))
+        .map(r -> new ArrayList<>(java.util.Collections.nCopies(n, (Void) null)));
   }
 
   Future<Optional<ConsentRecord>> latest(String siteId, UUID subjectId) {

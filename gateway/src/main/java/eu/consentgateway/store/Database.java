@@ -30,7 +30,7 @@ public final class Database {
 
   public Database(Vertx vertx, PgUrl url) {
     this.gateway = pool(vertx, url, Role.GATEWAY, 8);
-    this.terminal = pool(vertx, url, Role.TERMINAL, 4);
+    this.terminal = pool(vertx, url, Role.TERMINAL, 8);
     this.identity = pool(vertx, url, Role.IDENTITY, 2);
     this.stats = pool(vertx, url, Role.STATS, 2);
   }
