@@ -1,7 +1,8 @@
 # Shared steps of the bench scripts (sourced, not run). Every process started here is remembered by its pid
 # and stopped on exit; every wait is bounded.
 # Settings (environment): CONNECTIONS=64 DURATION=20s WARMUP=10s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
-#                         GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1
+#   GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1 BENCH_JFR=0 BENCH_WAIT_QUIET=120
+#   BENCH_STRICT (set: exit 1 when a target is missed); see bench/README.md
 
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-20s}
@@ -292,7 +293,7 @@ cpu_split() {
       n = split("server loadgen postgres other", names, " ")
       for (i = 1; i <= n; i++) { printf ", %s %.0f%%", names[i], 100 * role[names[i]] / total; seen += role[names[i]] }
       gone = (b1 - b0) - seen
-      printf ", exited processes %.0f%%", 100 * gone / total
+      printf ", exited processes %.0f%%", (gone > 0 ? 100 * gone / total : 0)
       for (k = 0; k < 3; k++) {
         best = ""; for (p in other) if (best == "" || other[p] > other[best]) best = p
         if (best == "" || other[best] < total / 100) break
@@ -326,6 +327,24 @@ measure() {
   LOAD_PID=""
   sed 's/^/  /' "$RUN_DIR/$name.txt"
   [ "$rc" = 0 ] && [ -s "$RUN_DIR/$name.json" ] || die "the load run $name failed (exit $rc); see above"
+}
+
+# db_mark: remembers PostgreSQL's commit count and WAL position for the bench database
+db_mark() {
+  DB_MARK=$(sql "SELECT xact_commit || ' ' || pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint
+                 FROM pg_stat_database WHERE datname = current_database()")
+}
+
+# db_since ROWS: commits and WAL written since db_mark (statistics lag up to a second: call it after a pause),
+# with the averages per ROWS written; sets DB_WORK
+db_since() {
+  local now
+  now=$(sql "SELECT xact_commit || ' ' || pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint
+             FROM pg_stat_database WHERE datname = current_database()")
+  DB_WORK=$(echo "$DB_MARK $now $1" | awk '{ c = $3 - $1; w = $4 - $2
+    printf "%d commits (%.1f rows per commit), %.1f MB of WAL (%.0f bytes per row)",
+      c, (c > 0 ? $5 / c : 0), w / 1048576, ($5 > 0 ? w / $5 : 0) }')
+  log "PostgreSQL: $DB_WORK"
 }
 
 # ids_found TABLE COLUMN FILE: how many distinct recorded ids exist in TABLE.COLUMN

@@ -35,6 +35,7 @@ if [ "$(sql "SELECT to_regclass('terminal.events') IS NOT NULL")" != t ]; then
        POST /v1/collect yet, so the collect targets cannot be measured"
 fi
 start_heap_sampler
+db_mark
 diagnostics consented "$GW_PID"
 measure consented --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-consented --tokens "$TOKENS" \
   --expect 202 --record "$RUN_DIR/event-ids.txt"
@@ -47,6 +48,7 @@ stop_gateway
 stop_heap_sampler
 
 rows=$(sql "SELECT count(*) FROM terminal.events")
+db_since "$rows"
 found=-1
 if [ "$(sql "SELECT count(*) FROM information_schema.columns
              WHERE table_schema = 'terminal' AND table_name = 'events' AND column_name = 'event_id'")" = 1 ]; then
@@ -60,4 +62,4 @@ echo
 java -jar "$BENCH_JAR" report --kind collect --bare "$RUN_DIR/bare.json" --consented "$RUN_DIR/consented.json" \
   --unconsented "$RUN_DIR/unconsented.json" --rows "$rows" --ids-found "$found" --heap-max-mb "$HEAP_MAX_MB" \
   --heap-detail "$HEAP_DETAIL" --cpu "bare: $BARE_CPU; consented: $CONSENTED_CPU; unconsented: $CPU_SPLIT" \
-  --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}
+  --db "$DB_WORK" --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}

@@ -24,6 +24,7 @@ stop_bare
 start_gateway
 put_site
 start_heap_sampler
+db_mark
 diagnostics gateway "$GW_PID"
 measure gateway --url "http://127.0.0.1:$GW_PORT/v1/consents" --scenario consents --expect 201 \
   --record "$RUN_DIR/consent-ids.txt"
@@ -32,6 +33,7 @@ stop_gateway
 stop_heap_sampler
 
 rows=$(sql "SELECT count(*) FROM consent.events WHERE site_id = 'bench'")
+db_since "$rows"
 found=$(ids_found consent.events consent_id "$RUN_DIR/consent-ids.txt")
 log "consent.events rows for site bench: $rows;" \
   "recorded consentIds found: $found of $(wc -l <"$RUN_DIR/consent-ids.txt")"
@@ -39,5 +41,5 @@ log "consent.events rows for site bench: $rows;" \
 echo
 java -jar "$BENCH_JAR" report --kind consents --bare "$RUN_DIR/bare.json" --gateway "$RUN_DIR/gateway.json" \
   --rows "$rows" --ids-found "$found" --heap-max-mb "$HEAP_MAX_MB" --heap-detail "$HEAP_DETAIL" \
-  --cpu "bare: $BARE_CPU; gateway: $CPU_SPLIT" \
+  --cpu "bare: $BARE_CPU; gateway: $CPU_SPLIT" --db "$DB_WORK" \
   --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}

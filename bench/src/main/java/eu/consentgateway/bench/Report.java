@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class Report {
   private static final Set<String> OPTIONS = Set.of("kind", "bare", "gateway", "consented", "unconsented", "rows",
-      "ids-found", "heap-max-mb", "heap-detail", "cpu", "commit", "out");
+      "ids-found", "heap-max-mb", "heap-detail", "cpu", "db", "commit",
+      "out");
   private static final double CONSENTS_PER_SECOND = 5000;
   private static final double CONSENTED_SHARE = 0.25;
   private static final double CONSENTED_P99_MS = 25;
@@ -48,7 +49,7 @@ public final class Report {
     }
     out.put("kind", kind).put("reportedAt", Instant.now().toString()).put("commit", args.string("commit", null))
         .put("heapMaxUsedMb", heap >= 0 ? heap : null).put("heapDetail", args.string("heap-detail", null))
-        .put("cpuSplit", args.string("cpu", null))
+        .put("cpuSplit", args.string("cpu", null)).put("postgres", args.string("db", null))
         .put("targets", report.targets).put("durable", report.durable).put("allTargetsMet", report.allMet);
     report.lines.forEach(System.out::println);
     if (heap >= 0) {
@@ -57,6 +58,10 @@ public final class Report {
     String cpu = args.string("cpu", "");
     if (!cpu.isBlank()) {
       System.out.println("measured window      " + cpu);
+    }
+    String db = args.string("db", "");
+    if (!db.isBlank()) {
+      System.out.println("PostgreSQL           " + db);
     }
     System.out.println("targets:");
     for (Object o : report.targets) {
