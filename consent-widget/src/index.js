@@ -2,4 +2,4 @@
 // window.ConsentGateway (types/consent-gateway.d.ts describes them for integrators).
 import { start } from './core/widget.js';
 
-export const { show, getConsent, onChange, withdraw, track } = start(window, document.currentScript);
+export const { show, getConsent, onChange, withdraw, track, openPreferences } = start(window, document.currentScript);

@@ -23,7 +23,7 @@ test('run as a page script it publishes window.ConsentGateway and shows the bann
     beforeParse(win) { gw = fakeGateway(win); },
   });
   const api = dom.window.ConsentGateway;
-  assert.deepEqual(Object.keys(api).sort(), ['getConsent', 'onChange', 'show', 'track', 'withdraw']);
+  assert.deepEqual(Object.keys(api).sort(), ['getConsent', 'onChange', 'openPreferences', 'show', 'track', 'withdraw']);
   await settle();
   assert.equal(gw.calls[0].url, `${GW}/v1/sites/${SITE}/config`);
   assert.ok(dom.window.document.getElementById('cg-banner'));

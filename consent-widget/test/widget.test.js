@@ -301,3 +301,86 @@ test('loading consent.js twice keeps one widget', async () => {
   await settle();
   assert.equal(p.doc.querySelectorAll('#cg-banner').length, 1);
 });
+
+// -- the preferences page ---------------------------------------------------------------------------
+const submitsOf = (win) => {
+  const submitted = [];
+  win.HTMLFormElement.prototype.submit = function submit() {
+    submitted.push({ method: this.method, action: this.action, fields: Object.fromEntries(new win.FormData(this)) });
+  };
+  return submitted;
+};
+
+test('[data-cg-preferences] and openPreferences() open the preferences page, with the token once there is one', async () => {
+  const p = await load({ url: 'https://www.shop.example/cart?step=2#top',
+    html: '<a href="#" data-cg-preferences><span id="prefs">Manage my consent</span></a>' });
+  const submitted = submitsOf(p.win);
+  p.$('#prefs').click();
+  assert.deepEqual(submitted.pop(), { method: 'get', action: `${GW}/preferences`, fields: { site: SITE } });
+  p.$('#cg-accept').click();
+  await settle();
+  const token = p.cookie().slice('cg_consent='.length);
+  p.$('#prefs').click();
+  p.api.openPreferences();
+  const post = { method: 'post', action: `${GW}/preferences`,
+    fields: { site: SITE, token, return: 'https://www.shop.example/cart?step=2' } };
+  assert.deepEqual(submitted, [post, post]);
+  assert.equal(p.win.location.hash, '#top', 'the link did not navigate by itself');
+});
+
+test('back from the preferences page: #cg_token adopted with its own expiry, applied, no banner, URL cleaned', async () => {
+  const issuer = await load();
+  const token = issuer.gw.issue({ statistics: true, prospecting: false }, 'subject-1');
+  const record = issuer.gw.valid.get(token);
+  const p = await load({ url: `https://www.shop.example/products#reviews&cg_token=${token}`,
+    cookie: ['_fbp=1; path=/', 'cart=3; path=/'], gateway: (w) => Object.assign(fakeGateway(w), { valid: issuer.gw.valid }) });
+  assert.equal(p.$('#cg-banner'), null);
+  assert.equal(p.win.location.href, 'https://www.shop.example/products#reviews');
+  const writes = p.cookieWrites.filter((w) => w.startsWith('cg_consent='));
+  assert.equal(writes.length, 1);
+  assert.ok(writes[0].includes(`expires=${new Date(decodeToken(token).exp * 1000).toUTCString()}`), writes[0]);
+  assert.equal(p.cookie(), `cg_consent=${token}`);
+  assert.deepEqual(p.doc.cookie.split('; ').map((c) => c.split('=')[0]).sort(), ['cart', 'cg_consent']);
+  assert.equal(p.$('#stats').hasAttribute('type'), false);
+  assert.equal(p.$('#ads').getAttribute('type'), 'text/plain');
+  assert.equal(p.win.dataLayer.at(-1)[2].analytics_storage, 'granted');
+  assert.equal(p.win.dataLayer.at(-1)[2].ad_storage, 'denied');
+  assert.equal(p.gw.consents.length, 0, 'recorded by the preferences page, not again here');
+  assert.equal(p.api.getConsent().consentId, record.consentId);
+});
+
+test('the token from the preferences page replaces the cookie and an unsent choice', async () => {
+  const offline = await load({ gateway: (w) => fakeGateway(w, { down: true }) });
+  offline.$('#cg-accept').click();
+  await settle();
+  const issuer = await load();
+  const old = issuer.gw.issue({ statistics: true, prospecting: true }, 'subject-1');
+  const fresh = issuer.gw.issue({ statistics: false, prospecting: false }, 'subject-1');
+  const p = await load({ url: `https://www.shop.example/#cg_token=${fresh}`, cookie: `cg_consent=${old}; path=/`,
+    storage: offline.storage(), gateway: (w) => Object.assign(fakeGateway(w), { valid: issuer.gw.valid }) });
+  assert.equal(p.cookie(), `cg_consent=${fresh}`);
+  assert.equal(p.win.localStorage.getItem('cg_pending'), null);
+  assert.equal(p.gw.consents.length, 0);
+  assert.equal(p.api.getConsent().choices.statistics, false);
+  assert.equal(p.win.location.href, 'https://www.shop.example/');
+});
+
+test('a #cg_token that does not decode, is for another site or has expired is ignored', async () => {
+  const foreign = makeToken({ site: 'other', sub: 's', cid: 'c', p: ['necessary', 'statistics'], exp: Date.now() / 1000 + 1e6 });
+  const expired = makeToken({ site: SITE, sub: 's', cid: 'c', p: ['necessary', 'statistics'], exp: Date.now() / 1000 - 10 });
+  for (const value of ['garbage', 'v1.k.!!!.sig', foreign, expired]) {
+    const p = await load({ url: `https://www.shop.example/p#cg_token=${value}` });
+    assert.deepEqual(p.cookieWrites, [], value);
+    assert.ok(p.$('#cg-banner'), value);
+    assert.equal(p.win.location.href, 'https://www.shop.example/p');
+  }
+});
+
+test('a #cg_token the gateway refuses (forged or withdrawn) is dropped and the banner shown', async () => {
+  const forged = makeToken({ site: SITE, sub: 's', cid: 'c', p: ['necessary', 'statistics'], exp: Date.now() / 1000 + 1e6 });
+  const p = await load({ url: `https://www.shop.example/#cg_token=${forged}` });
+  assert.equal(p.cookie(), undefined);
+  assert.ok(p.$('#cg-banner'));
+  assert.equal(p.$('#stats').getAttribute('type'), 'text/plain');
+  assert.deepEqual(p.gw.beacons, []);
+});

@@ -10,6 +10,10 @@
  *   <script type="text/plain" data-consent="statistics" src="https://…/analytics.js"></script>
  *   <script type="text/plain" data-consent="statistics prospecting">…</script>   (needs every purpose named)
  * Reopen the banner from any element: <a href="#" data-cg-open>Cookie preferences</a>
+ * Open the gateway's preferences page (review, change, withdraw, export, delete) from any element:
+ *   <a href="#" data-cg-preferences>Manage my consent</a>
+ * The page sends the visitor back to the same URL with `#cg_token=…`; the widget adopts that consent, takes the
+ * parameter out of the address bar and keeps the rest of the fragment.
  */
 
 /** A purpose id from the site's configuration, e.g. "necessary", "statistics", "prospecting". */
@@ -47,6 +51,11 @@ export interface ConsentGateway {
   withdraw(): Promise<Consent | null>;
   /** Sends a custom analytics event; does nothing unless the consent grants "statistics". */
   track(name: string, props?: EventProps): void;
+  /**
+   * Leaves the page for the gateway's preferences page: a POST carrying the site, the current token and this
+   * URL to come back to; without a consent on this device, `GET /preferences?site=…`.
+   */
+  openPreferences(): void;
 }
 
 /**

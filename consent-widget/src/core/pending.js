@@ -33,6 +33,8 @@ export function createPending(win, send) {
       saveItem(win, KEY, item);
       return item;
     },
+    /** Forgets the unsent choice: a newer one was recorded elsewhere (the preferences page). */
+    drop: () => removeItem(win, KEY),
     /**
      * Sends the unsent choice through `prepare(body)`. Resolves to {key, record} on success, {dropped: true}
      * when the gateway refused it for good (4xx), null when it stays pending.

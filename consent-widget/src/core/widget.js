@@ -1,6 +1,8 @@
-// Start-up and the consent life cycle: read the cookie, ask the gateway, show the banner when a choice is
-// needed, apply the choice to the page (consent mode, scripts, cookie clean-up, analytics) and record it.
+// Start-up and the consent life cycle: read the cookie (or the token the preferences page hands back), ask the
+// gateway, show the banner when a choice is needed, apply the choice to the page (consent mode, scripts, cookie
+// clean-up, analytics) and record it.
 import { deleteCookie, readCookie, writeCookie } from '../utils/cookies.js';
+import { takeFragmentParam } from '../utils/fragment.js';
 import { pickLocale, wantedLocales } from '../utils/language.js';
 import { decodeToken } from '../utils/token.js';
 import { textsFor } from '../i18n/index.js';
@@ -11,6 +13,7 @@ import { createConsentState } from './consent-state.js';
 import { deleteRefusedCookies } from './cookie-cleanup.js';
 import { createGateway } from './gateway.js';
 import { createPending } from './pending.js';
+import { openPreferences } from './preferences.js';
 import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposesOf } from './purposes.js';
 import { activateScripts } from './scripts.js';
 
@@ -33,7 +36,8 @@ export function start(win, script) {
   const siteId = script && script.getAttribute('data-site');
   if (!siteId) {
     warn('the consent.js <script> has no data-site attribute');
-    return { show: async () => {}, getConsent: () => null, onChange: () => () => {}, withdraw: async () => null, track() {} };
+    return { show: async () => {}, getConsent: () => null, onChange: () => () => {}, withdraw: async () => null, track() {},
+      openPreferences() {} };
   }
   const base = (script.getAttribute('data-gateway') || new URL(script.src, doc.baseURI).origin).replace(/\/+$/, '');
   const host = win.location.hostname;
@@ -188,12 +192,20 @@ export function start(win, script) {
   }
 
   // -- start-up -------------------------------------------------------------------------------------
+  const valid = (claims) => claims && claims.site === siteId && claims.exp * 1000 > Date.now();
   async function boot() {
     const configLoaded = loadConfig();
+    // back from the preferences page with the consent made there: it replaces this device's one, keeping the
+    // token's own expiry (the fixed end of the consent, so this is no extension); checked below like any cookie
+    const back = takeFragmentParam(win, 'cg_token');
+    if (valid(decodeToken(back))) {
+      pending.drop();
+      adopt({ token: back });
+    }
     await ready(doc);
     const raw = readCookie(doc, COOKIE);
     const claims = raw && decodeToken(raw);
-    if (raw && (!claims || claims.site !== siteId || claims.exp * 1000 <= Date.now())) deleteCookie(doc, COOKIE, host);
+    if (raw && !valid(claims)) deleteCookie(doc, COOKIE, host);
     else if (claims) token = raw;
 
     const local = pending.get();
@@ -222,11 +234,13 @@ export function start(win, script) {
   }
 
   consentDefault(win); // before any tag can run
+  const preferences = () => openPreferences(win, base, siteId, token);
   doc.addEventListener('click', (e) => {
-    const opener = e.target.closest && e.target.closest('[data-cg-open]');
+    const opener = e.target.closest && e.target.closest('[data-cg-open],[data-cg-preferences]');
     if (opener) {
       e.preventDefault();
-      show();
+      if (opener.hasAttribute('data-cg-open')) show();
+      else preferences();
     }
   });
   win.addEventListener('online', () => flush());
@@ -238,5 +252,6 @@ export function start(win, script) {
     onChange: (fn) => state.subscribe(fn),
     withdraw,
     track: (name, props) => tracker.track(name, props),
+    openPreferences: preferences,
   };
 }

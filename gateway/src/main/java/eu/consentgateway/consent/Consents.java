@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +208,8 @@ public final class Consents {
       return Future.failedFuture(new ApiError(401, "token_expired", "the consent expired; ask the visitor again"));
     }
     return sites.require(siteId).compose(site -> {
-      boolean renew = claims.periodStart().isBefore(site.renewAfter());
+      // the token carries whole seconds: a consent given in the same second as the publication is not older
+      boolean renew = claims.periodStart().isBefore(site.renewAfter().truncatedTo(ChronoUnit.SECONDS));
       if (renew && !allowRenewal) {
         refusedCount(count, "policy");
         return Future.failedFuture(new ApiError(401, "renewal_required",

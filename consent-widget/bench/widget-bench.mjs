@@ -1,0 +1,111 @@
+// Widget benchmark: the gzipped size of consent.js (JS and CSS travel in one file) and the median time from
+// navigation start to the banner being visible, over fresh-profile loads in headless Chromium.
+// Usage: node widget-bench.mjs --url http://127.0.0.1:18090/demo [--runs 10] [--bundle path/to/consent.js]
+// Run through bench/run.sh, which builds and starts a demo gateway. Never downloads a browser.
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const TARGET_BYTES = 8192;
+const TARGET_MS = 100;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const url = option('url');
+const runs = Number(option('runs', '10'));
+const bundlePath = option('bundle', fileURLToPath(new URL('../target/classes/consent-widget/consent.js', import.meta.url)));
+if (!url) throw new Error('--url is required (the demo page of a running gateway)');
+if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it with: bash deploy/services.sh --browser`);
+
+// Runs in the page before any of its scripts: the first frame in which #cg-banner is in the document is
+// the frame that paints it; its requestAnimationFrame callback time is taken, relative to navigation start,
+// and handed to Node through a binding, so that no Playwright script runs in the page before the banner.
+function watchBanner() {
+  const observer = new MutationObserver(() => {
+    const banner = document.getElementById('cg-banner');
+    if (!banner) return;
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      window.cgBenchBannerShown({ at: performance.now(), visible: banner.checkVisibility() });
+    });
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+async function load(browser) {
+  const context = await browser.newContext(); // a fresh profile: no cache, no cookies, no storage
+  try {
+    const page = await context.newPage();
+    let onShown;
+    const shown = new Promise((resolve) => { onShown = resolve; });
+    await page.exposeBinding('cgBenchBannerShown', (source, mark) => onShown(mark));
+    await page.addInitScript(watchBanner);
+    await page.goto(url, { waitUntil: 'commit' });
+    const mark = await Promise.race([shown, new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error('no banner within 10 s')), 10_000).unref();
+    })]);
+    if (!mark.visible) throw new Error('the banner was in the document but not visible');
+    await page.waitForSelector('#cg-banner', { state: 'visible' });
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const js = performance.getEntriesByType('resource').find((r) => /\/consent(\.[0-9a-f]+)?\.js$/.test(r.name));
+      return { domContentLoaded: nav.domContentLoadedEventEnd, widgetBytes: js ? js.encodedBodySize : null };
+    });
+    return { banner: mark.at, ...timing };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const bundle = readFileSync(bundlePath);
+const gzipped = gzipSync(bundle, { level: 9 }).length;
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+const version = browser.version();
+let samples;
+try {
+  await load(browser); // warm-up, not counted: the gateway's first requests run in its interpreter
+  samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await load(browser));
+} finally {
+  await browser.close();
+}
+
+const times = samples.map((s) => s.banner);
+const result = {
+  bundleBytes: bundle.length,
+  gzipBytes: gzipped,
+  servedBytes: samples[0].widgetBytes, // as the browser received it (brotli)
+  runs,
+  bannerVisibleMs: {
+    median: +median(times).toFixed(1), min: +Math.min(...times).toFixed(1), max: +Math.max(...times).toFixed(1),
+    all: times.map((t) => +t.toFixed(1)),
+  },
+  // the page alone, and what the widget adds after it: tells a slow widget from a slow (busy) machine
+  domContentLoadedMs: +median(samples.map((s) => s.domContentLoaded)).toFixed(1),
+  bannerAfterDomContentLoadedMs: +median(samples.map((s) => s.banner - s.domContentLoaded)).toFixed(1),
+  chromium: version,
+  cores: cpus().length,
+  loadAverage1m: +loadavg()[0].toFixed(2),
+};
+const sizeOk = gzipped <= TARGET_BYTES;
+const timeOk = result.bannerVisibleMs.median <= TARGET_MS;
+console.log(JSON.stringify(result, null, 2));
+console.log(`consent.js: ${gzipped} B gzipped (JS + CSS), target ≤ ${TARGET_BYTES} B: ${sizeOk ? 'met' : 'MISSED'}`);
+console.log(`banner visible: median ${result.bannerVisibleMs.median} ms after navigation start over ${runs} fresh-profile`
+  + ` loads, target ≤ ${TARGET_MS} ms: ${timeOk ? 'met' : 'MISSED'}`);
+if (result.loadAverage1m > result.cores / 2) {
+  console.log(`warning: load average ${result.loadAverage1m} on ${result.cores} cores: other work skews the timings`);
+}
+process.exitCode = sizeOk && timeOk ? 0 : 1;
