@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ public final class LoadGen {
   private static final Set<String> OPTIONS = Set.of("url", "method", "connections", "duration", "warmup",
       "body-file", "content-type", "scenario", "expect", "out", "record", "event-loops", "max-requests", "timeout",
       "site", "ips", "tokens", "synthetic-token-length", "consent-path", "label");
+
+  private static final SecureRandom SEEDS = new SecureRandom();
 
   private LoadGen() {
   }
@@ -80,7 +83,8 @@ public final class LoadGen {
     vertx.deployVerticle(() -> {
       int i = lane.getAndIncrement();
       int share = connections / loops + (i < connections % loops ? 1 : 0);
-      return new Lane(plan, scenario, share, tallies.get(i), finished, 7919L * (i + 1));
+      // never the same seed twice: event ids must not repeat across runs (the gateway drops ids it saw in 24 h)
+      return new Lane(plan, scenario, share, tallies.get(i), finished, SEEDS.nextLong());
     }, new DeploymentOptions().setInstances(loops));
 
     long waitMs = warmup.plus(duration).plus(timeout).plusSeconds(10).toMillis();

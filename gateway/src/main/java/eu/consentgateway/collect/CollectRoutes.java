@@ -79,7 +79,8 @@ public final class CollectRoutes {
     return salt.today().compose(daySalt -> {
       Instant now = clock.instant();
       TerminalEvent event = enricher.enrich(beacon, ctx, now, salt.hash(daySalt, site.id(), claims.subjectId()));
-      List<OutboxRow> deliveries = Outbox.plan(site, claims.granted(), claims.consentId(), payload(event), now);
+      List<OutboxRow> deliveries = site.destinations().isEmpty() ? List.of()
+          : Outbox.plan(site, claims.granted(), claims.consentId(), payload(event), now);
       return writers.get().submit(new CollectStore.Item(event, deliveries)).map(true);
     });
   }
