@@ -57,7 +57,7 @@ final class CollectStore {
   }
 
   BatchWriter<Item, Void> writer() {
-    return new BatchWriter<>(1024, 4, this::write);
+    return new BatchWriter<>(1024, 1, this::write);
   }
 
   private Future<List<Void>> write(List<Item> items) {

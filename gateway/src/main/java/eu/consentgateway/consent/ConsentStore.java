@@ -56,11 +56,11 @@ final class ConsentStore {
 
   /** One writer per event loop; each item's future says whether its row was inserted. */
   BatchWriter<ConsentRecord, Boolean> eventWriter() {
-    return new BatchWriter<>(512, 4, this::insertAll);
+    return new BatchWriter<>(512, 1, this::insertAll);
   }
 
   BatchWriter<Notice, Void> noticeWriter() {
-    return new BatchWriter<>(512, 4, this::insertNotices);
+    return new BatchWriter<>(512, 1, this::insertNotices);
   }
 
   private Future<List<Boolean>> insertAll(List<ConsentRecord> records) {

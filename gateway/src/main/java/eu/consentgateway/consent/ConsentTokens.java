@@ -1,12 +1,15 @@
 package eu.consentgateway.consent;
 
 import eu.consentgateway.http.ApiError;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -66,8 +69,25 @@ public final class ConsentTokens {
     return head + "." + B64.encodeToString(mac(signingKid).doFinal(head.getBytes(StandardCharsets.US_ASCII)));
   }
 
+  /**
+   * Tokens already verified, keyed by the whole token (a tampered copy never matches): a beacon stream repeats
+   * the same token, and the HMAC, base64 and JSON work is then done once. Bounded to keep the heap small.
+   */
+  private final Cache<String, TokenClaims> verified = Caffeine.newBuilder().maximumSize(20_000)
+      .expireAfterAccess(Duration.ofMinutes(10)).build();
+
   /** The claims of a well-signed token; anything else is a 401 that says the token was refused. */
   public TokenClaims verify(String token) {
+    TokenClaims known = token == null ? null : verified.getIfPresent(token);
+    if (known != null) {
+      return known;
+    }
+    TokenClaims claims = verifyUncached(token);
+    verified.put(token, claims);
+    return claims;
+  }
+
+  private TokenClaims verifyUncached(String token) {
     if (token == null || token.length() > 2048) {
       throw refused();
     }
