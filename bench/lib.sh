@@ -1,12 +1,12 @@
 # Shared steps of the bench scripts (sourced, not run). Every process started here is remembered by its pid
 # and stopped on exit; every wait is bounded.
-# Settings (environment): CONNECTIONS=64 DURATION=20s WARMUP=10s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
+# Settings (environment): CONNECTIONS=128 DURATION=20s WARMUP=30s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
 #   GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1 BENCH_JFR=0 BENCH_WAIT_QUIET=120
 #   BENCH_STRICT (set: exit 1 when a target is missed); see bench/README.md
 
-CONNECTIONS=${CONNECTIONS:-64}
+CONNECTIONS=${CONNECTIONS:-128}
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-30s}
 LOADGEN_LOOPS=${LOADGEN_LOOPS:-1}
 BARE_INSTANCES=${BARE_INSTANCES:-$(nproc)}
 GW_PORT=${GW_PORT:-18080}

@@ -169,12 +169,13 @@ public final class Gateway {
 
   /** Request-wide handlers: log, security headers, CORS pre-flights, body limits, one failure handler. */
   private static void hygiene(Router router, SiteRegistry sites, GatewayConfig config) {
-    router.route().handler(new RequestLog());
-    router.route().handler(new SecurityHeaders());
-    router.routeWithRegex("/v1/(?!admin/).*").handler(SiteCors.preflight(sites));
-    router.routeWithRegex("/v1/admin/.*").handler(BodyHandler.create(false).setBodyLimit(config.adminBodyLimit()));
-    router.routeWithRegex("/v1/(?!admin/).*").handler(BodyHandler.create(false).setBodyLimit(config.browserBodyLimit()));
-    router.routeWithRegex("/preferences.*").handler(BodyHandler.create(false).setBodyLimit(config.browserBodyLimit()));
+    // few routes, prefix matches and chained handlers: every request walks this part of the router
+    BodyHandler admin = BodyHandler.create(false).setBodyLimit(config.adminBodyLimit());
+    BodyHandler browser = BodyHandler.create(false).setBodyLimit(config.browserBodyLimit());
+    router.route().handler(new RequestLog()).handler(new SecurityHeaders());
+    router.route("/v1/*").handler(SiteCors.preflight(sites))
+        .handler(ctx -> (ctx.normalizedPath().startsWith("/v1/admin/") ? admin : browser).handle(ctx));
+    router.route("/preferences*").handler(browser);
     router.route().failureHandler(new FailureHandler());
   }
 

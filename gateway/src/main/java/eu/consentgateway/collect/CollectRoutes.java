@@ -46,7 +46,7 @@ public final class CollectRoutes {
     this.salt = new VisitorSalt(redis, clock);
     this.clock = clock;
     CollectStore store = new CollectStore(terminalPool, redis);
-    this.writers = ThreadLocal.withInitial(store::writer);
+    this.writers = ThreadLocal.withInitial(store::writer); // one per event loop, as for consents
   }
 
   public void mount(Router router) {

@@ -15,7 +15,7 @@ public final class SiteCors {
   private SiteCors() {
   }
 
-  /** Handles OPTIONS pre-flights on browser paths. */
+  /** Handles OPTIONS pre-flights on browser paths (admin paths are server to server: never allowed). */
   public static Handler<RoutingContext> preflight(SiteRegistry registry) {
     return ctx -> {
       if (ctx.request().method() != HttpMethod.OPTIONS) {

@@ -1,6 +1,9 @@
 package eu.consentgateway.store;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,8 +13,8 @@ import java.util.function.Function;
 /**
  * Group commit: items submitted while a write is in flight are written together by the next one, so a
  * loaded gateway commits hundreds of rows per transaction and an idle one writes each row at once.
- * A submitted item's future completes only after its transaction committed (or failed).
- * One writer belongs to one event loop; the lock only guards against misuse.
+ * A submitted item's future completes only after its transaction committed (or failed), on the Vert.x
+ * context that submitted it, so one writer can serve every event loop and batch across all of them.
  *
  * @param <T> what is written
  * @param <R> what each item's caller gets back, in the same order as the items
@@ -24,7 +27,14 @@ public final class BatchWriter<T, R> {
   private int inFlight;
   private Promise<Void> drained;
 
-  private record Pending<T, R>(T item, Promise<R> promise) {
+  private record Pending<T, R>(T item, Promise<R> promise, Context context) {
+    void settle(AsyncResult<R> result) {
+      if (context == null || Vertx.currentContext() == context) {
+        promise.handle(result);
+      } else {
+        context.runOnContext(v -> promise.handle(result));
+      }
+    }
   }
 
   public BatchWriter(int maxBatch, int maxInFlight, Function<List<T>, Future<List<R>>> write) {
@@ -36,7 +46,7 @@ public final class BatchWriter<T, R> {
   public Future<R> submit(T item) {
     Promise<R> promise = Promise.promise();
     synchronized (this) {
-      queue.add(new Pending<>(item, promise));
+      queue.add(new Pending<>(item, promise, Vertx.currentContext()));
     }
     drain();
     return promise.future();
@@ -86,11 +96,8 @@ public final class BatchWriter<T, R> {
           }
         }
         for (int i = 0; i < batch.size(); i++) {
-          if (ar.succeeded()) {
-            batch.get(i).promise().complete(ar.result().get(i));
-          } else {
-            batch.get(i).promise().fail(ar.cause());
-          }
+          batch.get(i).settle(ar.succeeded() ? Future.succeededFuture(ar.result().get(i))
+              : Future.failedFuture(ar.cause()));
         }
         if (done != null) {
           done.complete();
