@@ -3,6 +3,7 @@ package eu.consentgateway.consent;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bearer;
 import eu.consentgateway.http.Bodies;
+import eu.consentgateway.http.Responses;
 import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteCors;
@@ -57,7 +58,7 @@ public final class ConsentRoutes {
       String version = policyVersion(site, Bodies.string(body, "policyVersion", false, 64), false);
       String locale = locale(site, Bodies.string(body, "locale", false, 8), false);
       return consents.notice(site, version, locale);
-    }).onSuccess(id -> json(ctx, 201, new JsonObject().put("noticeId", id.toString()))).onFailure(ctx::fail);
+    }).onSuccess(id -> Responses.json(ctx, 201, new JsonObject().put("noticeId", id.toString()))).onFailure(ctx::fail);
   }
 
   /** A JSON body naming its site in {@code siteId}, with the site found and the origin checked. */
@@ -76,7 +77,7 @@ public final class ConsentRoutes {
   }
 
   private void record(RoutingContext ctx) {
-    siteBody(ctx).compose(sb -> consents.record(parse(ctx, sb.body(), sb.site()))).onSuccess(issued -> json(ctx, issued.replayed() ? 200 : 201, issued.record().toJson().put("token", issued.token())))
+    siteBody(ctx).compose(sb -> consents.record(parse(ctx, sb.body(), sb.site()))).onSuccess(issued -> Responses.json(ctx, issued.replayed() ? 200 : 201, issued.record().toJson().put("token", issued.token())))
         .onFailure(ctx::fail);
   }
 
@@ -143,14 +144,14 @@ public final class ConsentRoutes {
       return consents.verify(requireBearer(ctx), site.id(), true);
     }).compose(verified -> consents.store().byId(verified.claims().consentId()).map(found -> found
         .orElseThrow(ConsentTokens::refused).toJson().put("renewRequired", verified.renewRequired())))
-        .onSuccess(out -> json(ctx, 200, out)).onFailure(ctx::fail);
+        .onSuccess(out -> Responses.json(ctx, 200, out)).onFailure(ctx::fail);
   }
 
   private void withdraw(RoutingContext ctx) {
     siteBody(ctx).compose(sb -> consents.verify(requireBearer(ctx), sb.site().id(), true)
         .compose(verified -> consents.withdraw(sb.site(), verified.claims(),
             ClientAddress.prefix(addresses.truncated(ctx)),
-            userAgents.parse(ctx.request().getHeader("User-Agent")).browser()))).onSuccess(issued -> json(ctx, 200, issued.record().toJson().put("token", issued.token())))
+            userAgents.parse(ctx.request().getHeader("User-Agent")).browser()))).onSuccess(issued -> Responses.json(ctx, 200, issued.record().toJson().put("token", issued.token())))
         .onFailure(ctx::fail);
   }
 
@@ -165,7 +166,7 @@ public final class ConsentRoutes {
             return Receipts.of(record, site, SiteRoutes.gatewayBase(ctx));
           });
         }))
-        .onSuccess(out -> json(ctx, 200, out)).onFailure(ctx::fail);
+        .onSuccess(out -> Responses.json(ctx, 200, out)).onFailure(ctx::fail);
   }
 
   private static String policyVersion(Site site, String version, boolean required) {
@@ -215,7 +216,4 @@ public final class ConsentRoutes {
     return Bearer.require(ctx, "a consent token");
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-  }
 }

@@ -47,10 +47,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
   }
 
   public static void send(RoutingContext ctx, int status, String code, String message) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", code).put("message", message).encode());
+    Responses.json(ctx, status, new JsonObject().put("error", code).put("message", message));
   }
 
   private static String codeFor(int status) {

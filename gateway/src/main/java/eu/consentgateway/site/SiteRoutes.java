@@ -2,6 +2,7 @@ package eu.consentgateway.site;
 
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bodies;
+import eu.consentgateway.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,13 +61,13 @@ public final class SiteRoutes {
           .compose(v -> audit.record(p, "site.put", siteId, new JsonObject()))
           .compose(v -> registry.changed(siteId))
           .compose(v -> registry.require(siteId));
-    }).onSuccess(site -> json(ctx, 200, registry.describe(site))).onFailure(ctx::fail);
+    }).onSuccess(site -> Responses.json(ctx, 200, registry.describe(site))).onFailure(ctx::fail);
   }
 
   private void getSite(RoutingContext ctx) {
     String siteId = ctx.pathParam("siteId");
     admin(ctx, siteId).compose(p -> registry.require(siteId))
-        .onSuccess(site -> json(ctx, 200, registry.describe(site))).onFailure(ctx::fail);
+        .onSuccess(site -> Responses.json(ctx, 200, registry.describe(site))).onFailure(ctx::fail);
   }
 
   private void publishPolicy(RoutingContext ctx) {
@@ -91,7 +92,7 @@ public final class SiteRoutes {
             .map(v -> new JsonObject().put("siteId", siteId).put("version", version)
                 .put("substantial", isSubstantial).put("publishedAt", now.toString()));
       });
-    }).onSuccess(out -> json(ctx, 201, out)).onFailure(ctx::fail);
+    }).onSuccess(out -> Responses.json(ctx, 201, out)).onFailure(ctx::fail);
   }
 
   private void createKey(RoutingContext ctx) {
@@ -130,7 +131,7 @@ public final class SiteRoutes {
               new JsonObject().put("sites", new JsonArray(sites))).map(token))
           .map(token -> new JsonObject().put("token", token).put("role", role.name().toLowerCase())
               .put("sites", new JsonArray(sites)));
-    }).onSuccess(out -> json(ctx, 201, out)).onFailure(ctx::fail);
+    }).onSuccess(out -> Responses.json(ctx, 201, out)).onFailure(ctx::fail);
   }
 
   private void publicConfig(RoutingContext ctx) {
@@ -138,7 +139,7 @@ public final class SiteRoutes {
         .onSuccess(site -> {
           SiteCors.allowed(ctx, site);
           ctx.response().putHeader("Cache-Control", "public, max-age=60");
-          json(ctx, 200, Sites.publicConfig(site, gatewayBase(ctx)));
+          Responses.json(ctx, 200, Sites.publicConfig(site, gatewayBase(ctx)));
         })
         .onFailure(ctx::fail);
   }
@@ -148,7 +149,4 @@ public final class SiteRoutes {
     return request.scheme() + "://" + request.authority().toString();
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-  }
 }
