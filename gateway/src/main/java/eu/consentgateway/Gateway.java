@@ -179,9 +179,6 @@ public final class Gateway {
     router.route().failureHandler(new FailureHandler());
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
 
   public int port() {
     return config.httpPort();

@@ -39,7 +39,4 @@ final class GatewayVerticle extends VerticleBase {
         : server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  int actualPort() {
-    return server.actualPort();
-  }
 }

@@ -25,7 +25,6 @@ public final class BatchWriter<T, R> {
   private final int maxInFlight;
   private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
   private int inFlight;
-  private Promise<Void> drained;
 
   private record Pending<T, R>(T item, Promise<R> promise, Context context) {
     void settle(AsyncResult<R> result) {
@@ -52,16 +51,6 @@ public final class BatchWriter<T, R> {
     return promise.future();
   }
 
-  /** Completes once everything submitted so far is written; used on shutdown. */
-  public synchronized Future<Void> flushed() {
-    if (queue.isEmpty() && inFlight == 0) {
-      return Future.succeededFuture();
-    }
-    if (drained == null) {
-      drained = Promise.promise();
-    }
-    return drained.future();
-  }
 
   private void drain() {
     while (true) {
@@ -87,20 +76,12 @@ public final class BatchWriter<T, R> {
         result = Future.failedFuture(e);
       }
       result.onComplete(ar -> {
-        Promise<Void> done = null;
         synchronized (this) {
           inFlight--;
-          if (queue.isEmpty() && inFlight == 0 && drained != null) {
-            done = drained;
-            drained = null;
-          }
         }
         for (int i = 0; i < batch.size(); i++) {
           batch.get(i).settle(ar.succeeded() ? Future.succeededFuture(ar.result().get(i))
               : Future.failedFuture(ar.cause()));
-        }
-        if (done != null) {
-          done.complete();
         }
         drain();
       });

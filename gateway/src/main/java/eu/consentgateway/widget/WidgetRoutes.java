@@ -5,7 +5,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
@@ -35,9 +34,6 @@ public final class WidgetRoutes {
     this.etag = "\"" + hash + "\"";
   }
 
-  public String hash() {
-    return hash;
-  }
 
   public void mount(Router router) {
     // the widget sites embed, revalidated so a new release reaches pages within minutes
@@ -103,7 +99,4 @@ public final class WidgetRoutes {
     }
   }
 
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
 }
