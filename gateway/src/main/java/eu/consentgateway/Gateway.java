@@ -119,7 +119,7 @@ public final class Gateway {
         .compose(v -> sites.start())
         .compose(v -> TokenSecrets.resolve(config.tokenSecrets(), db.gateway()))
         .compose(secrets -> {
-          Consents consents = new Consents(db.gateway(), redis, new ConsentTokens(secrets), sites, clock, metrics);
+          Consents consents = new Consents(db.gateway(), redis, new ConsentTokens(secrets), clock, metrics);
           ApiKeys keys = new ApiKeys(db.gateway(), config.adminToken());
           Audit audit = new Audit(db.gateway(), clock);
           EuLocator eu = EuLocator.withSystemResolver(vertx, geo);

@@ -69,7 +69,7 @@ public final class CollectRoutes {
       if (beacon.token() == null || !SiteCors.allowed(ctx, site)) {
         return Future.succeededFuture(false);
       }
-      return consents.verifyQuietly(beacon.token(), site.id())
+      return consents.verifyQuietly(beacon.token(), site)
           .compose(claims -> claims.grants(PURPOSE) ? store(ctx, site, beacon, claims) : Future.succeededFuture(false),
               refused -> Future.succeededFuture(false));
     }).onSuccess(stored -> ctx.response().setStatusCode(stored ? 202 : 204).end()).onFailure(ctx::fail);

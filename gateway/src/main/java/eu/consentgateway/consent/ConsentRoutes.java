@@ -141,14 +141,14 @@ public final class ConsentRoutes {
     String siteId = ctx.queryParams().get("site");
     sites.require(siteId).compose(site -> {
       SiteCors.require(ctx, site);
-      return consents.verify(requireBearer(ctx), site.id(), true);
-    }).compose(verified -> consents.store().byId(verified.claims().consentId()).map(found -> found
+      return consents.verify(requireBearer(ctx), site, true);
+    }).compose(verified -> consents.record(verified.claims()).map(found -> found
         .orElseThrow(ConsentTokens::refused).toJson().put("renewRequired", verified.renewRequired())))
         .onSuccess(out -> Responses.json(ctx, 200, out)).onFailure(ctx::fail);
   }
 
   private void withdraw(RoutingContext ctx) {
-    siteBody(ctx).compose(sb -> consents.verify(requireBearer(ctx), sb.site().id(), true)
+    siteBody(ctx).compose(sb -> consents.verify(requireBearer(ctx), sb.site(), true)
         .compose(verified -> consents.withdraw(sb.site(), verified.claims(),
             ClientAddress.prefix(addresses.truncated(ctx)),
             userAgents.parse(ctx.request().getHeader("User-Agent")).browser()))).onSuccess(issued -> Responses.json(ctx, 200, issued.record().toJson().put("token", issued.token())))

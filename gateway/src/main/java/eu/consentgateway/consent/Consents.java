@@ -3,7 +3,6 @@ package eu.consentgateway.consent;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
-import eu.consentgateway.site.SiteRegistry;
 import eu.consentgateway.store.BatchWriter;
 import eu.consentgateway.store.RedisBus;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +11,6 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +38,16 @@ public final class Consents {
   private final ConsentStore store;
   private final Revocations revocations;
   private final ConsentTokens tokens;
-  private final SiteRegistry sites;
   private final Clock clock;
   private final MeterRegistry metrics;
   private final ThreadLocal<BatchWriter<ConsentRecord, Boolean>> writers;
   private final ThreadLocal<BatchWriter<ConsentStore.Notice, Void>> noticeWriters;
 
-  public Consents(Pool pool, RedisBus bus, ConsentTokens tokens, SiteRegistry sites, Clock clock,
+  public Consents(Pool pool, RedisBus bus, ConsentTokens tokens, Clock clock,
       MeterRegistry metrics) {
     this.store = new ConsentStore(pool);
     this.revocations = new Revocations(pool, bus);
     this.tokens = tokens;
-    this.sites = sites;
     this.clock = clock;
     this.metrics = metrics;
     // one group-committing writer per event loop, one write in flight each: measured best on 2 cores
@@ -183,16 +179,16 @@ public final class Consents {
    * Checks a token for a site: signature, site, expiry, not withdrawn or replaced, and (unless
    * {@code allowRenewal}) not from before the latest substantial policy version.
    */
-  public Future<Verified> verify(String token, String siteId, boolean allowRenewal) {
-    return verify(token, siteId, allowRenewal, true);
+  public Future<Verified> verify(String token, Site site, boolean allowRenewal) {
+    return verify(token, site, allowRenewal, true);
   }
 
   /** As {@link #verify} for beacons: a refused token leaves no trace, not even in a counter. */
-  public Future<TokenClaims> verifyQuietly(String token, String siteId) {
-    return verify(token, siteId, false, false).map(Verified::claims);
+  public Future<TokenClaims> verifyQuietly(String token, Site site) {
+    return verify(token, site, false, false).map(Verified::claims);
   }
 
-  private Future<Verified> verify(String token, String siteId, boolean allowRenewal, boolean count) {
+  private Future<Verified> verify(String token, Site site, boolean allowRenewal, boolean count) {
     TokenClaims claims;
     try {
       claims = tokens.verify(token);
@@ -200,7 +196,7 @@ public final class Consents {
       refusedCount(count, "malformed");
       return Future.failedFuture(e);
     }
-    if (!claims.siteId().equals(siteId)) {
+    if (!claims.siteId().equals(site.id())) {
       refusedCount(count, "site");
       return Future.failedFuture(new ApiError(401, "invalid_token", "the consent token belongs to another site"));
     }
@@ -208,22 +204,19 @@ public final class Consents {
       refusedCount(count, "expired");
       return Future.failedFuture(new ApiError(401, "token_expired", "the consent expired; ask the visitor again"));
     }
-    return sites.require(siteId).compose(site -> {
-      // the token carries whole seconds: a consent given in the same second as the publication is not older
-      boolean renew = claims.periodStart().isBefore(site.renewAfter().truncatedTo(ChronoUnit.SECONDS));
-      if (renew && !allowRenewal) {
-        refusedCount(count, "policy");
-        return Future.failedFuture(new ApiError(401, "renewal_required",
-            "a substantial policy change requires the visitor's consent again"));
+    boolean renew = claims.periodStart().isBefore(site.renewAfter());
+    if (renew && !allowRenewal) {
+      refusedCount(count, "policy");
+      return Future.failedFuture(new ApiError(401, "renewal_required",
+          "a substantial policy change requires the visitor's consent again"));
+    }
+    return revocations.isRevoked(claims.consentId()).compose(revoked -> {
+      if (revoked) {
+        refusedCount(count, "revoked");
+        return Future.failedFuture(new ApiError(401, "token_revoked",
+            "this consent was withdrawn or replaced by a later choice"));
       }
-      return revocations.isRevoked(claims.consentId()).compose(revoked -> {
-        if (revoked) {
-          refusedCount(count, "revoked");
-          return Future.failedFuture(new ApiError(401, "token_revoked",
-              "this consent was withdrawn or replaced by a later choice"));
-        }
-        return Future.succeededFuture(new Verified(claims, renew));
-      });
+      return Future.succeededFuture(new Verified(claims, renew));
     });
   }
 

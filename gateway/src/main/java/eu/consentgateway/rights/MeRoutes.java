@@ -34,7 +34,7 @@ public final class MeRoutes {
   private Future<Visitor> visitor(RoutingContext ctx) {
     return sites.require(ctx.queryParams().get("site")).compose(site -> {
       SiteCors.require(ctx, site);
-      return consents.verify(Bearer.require(ctx, "a consent token"), site.id(), true)
+      return consents.verify(Bearer.require(ctx, "a consent token"), site, true)
           .map(v -> new Visitor(site, v.claims()));
     });
   }

@@ -86,7 +86,7 @@ public final class PreferencesRoutes {
       if (token == null || token.isEmpty()) {
         return Future.succeededFuture(new PreferencesPage.View(site, locale, null, null, null, null, back));
       }
-      return consents.verify(token, site.id(), true).compose(verified -> {
+      return consents.verify(token, site, true).compose(verified -> {
         TokenClaims claims = verified.claims();
         if (action && !consents.formTokenValid(claims.consentId(), form.get("csrf"))) {
           throw ApiError.forbidden("the form is stale or was not sent by this page; reload it");
@@ -128,7 +128,7 @@ public final class PreferencesRoutes {
     boolean csv = "csv".equals(form.get("format"));
     sites.require(form.get("site")).compose(site -> {
       sameOrigin(ctx);
-      return consents.verify(form.get("token"), site.id(), true).compose(verified -> {
+      return consents.verify(form.get("token"), site, true).compose(verified -> {
         if (!consents.formTokenValid(verified.claims().consentId(), form.get("csrf"))) {
           throw ApiError.forbidden("the form is stale or was not sent by this page; reload it");
         }

@@ -23,6 +23,10 @@ public final class SiteCors {
         return;
       }
       String origin = ctx.request().getHeader("Origin");
+      if (ctx.normalizedPath().startsWith("/v1/admin/")) {
+        ctx.fail(ApiError.forbidden("the admin API is not for browsers"));
+        return;
+      }
       if (origin == null || !registry.anySiteAllows(origin)) {
         ctx.fail(ApiError.forbidden("this origin is not configured for any site"));
         return;

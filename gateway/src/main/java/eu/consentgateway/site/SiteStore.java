@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** SQL for sites and policy versions. */
@@ -47,18 +48,26 @@ final class SiteStore {
     this.pool = pool;
   }
 
+  /**
+   * Publication times are kept in whole seconds, the precision of a token's period start, so a consent
+   * given later in the same second as a publication is never taken for an older one.
+   */
+  private static OffsetDateTime published(Instant now) {
+    return utc(now.truncatedTo(ChronoUnit.SECONDS));
+  }
+
   Future<Void> put(String siteId, JsonObject config, Instant now) {
     JsonObject policy = config.getJsonObject("policy");
     return pool.withTransaction(conn -> conn.preparedQuery(UPSERT_SITE).execute(Tuple.of(siteId, config, utc(now)))
         .compose(r -> conn.preparedQuery(ADD_VERSION_IF_NEW)
-            .execute(Tuple.of(siteId, policy.getString("version"), policy.getString("url"), utc(now)))))
+            .execute(Tuple.of(siteId, policy.getString("version"), policy.getString("url"), published(now)))))
         .recover(e -> Future.failedFuture(SqlErrors.translate(e)))
         .mapEmpty();
   }
 
   Future<Void> publish(String siteId, JsonObject policy, boolean substantial, Instant now) {
     return pool.withTransaction(conn -> conn.preparedQuery(PUBLISH_VERSION)
-            .execute(Tuple.of(siteId, policy.getString("version"), policy.getString("url"), substantial, utc(now)))
+            .execute(Tuple.of(siteId, policy.getString("version"), policy.getString("url"), substantial, published(now)))
             .compose(r -> conn.preparedQuery(SET_CURRENT_VERSION).execute(Tuple.of(siteId, policy, utc(now)))))
         .recover(e -> Future.failedFuture(SqlErrors.translate(e)))
         .mapEmpty();

@@ -65,6 +65,10 @@ class ConsentApiTest {
     assertEquals("https://shop.example", r.getHeader("Access-Control-Allow-Origin"));
     assertEquals(1, notices());
     assertTrue(r.cookies().isEmpty(), "no cookie is ever set by the gateway");
+    // the table has no room for anything about the visitor: only what was shown, and when
+    assertEquals(0, TestStores.count("""
+        SELECT count(*) FROM information_schema.columns WHERE table_schema = 'consent' AND table_name = 'notices'
+          AND column_name NOT IN ('notice_id', 'site_id', 'policy_version', 'text_hash', 'locale', 'shown_at')"""));
   }
 
   @Test

@@ -76,6 +76,18 @@ class ExpiryRuleTest {
   }
 
   @Test
+  void consentGivenInTheSameSecondAsThePolicyIsNotAskedAgain() {
+    String site = TestStores.uniqueSite("expiry-s");
+    clock.set(Instant.parse("2026-03-01T10:00:00.600Z"));
+    gw.createSite(site); // publishes the first (substantial) version at .600
+    clock.set(Instant.parse("2026-03-01T10:00:00.900Z")); // token period starts are whole seconds: 10:00:00
+    JsonObject c = consent(site, null, "accept_all", true);
+    var current = gw.get("/v1/consents/current?site=" + site, TestGateway.bearer(c.getString("token")));
+    assertEquals(200, current.statusCode(), current.bodyAsString());
+    assertEquals(false, current.bodyAsJsonObject().getBoolean("renewRequired"));
+  }
+
+  @Test
   void withdrawalKeepsTheExpiryOfTheRunningPeriod() {
     String site = TestStores.uniqueSite("expiry-w");
     clock.set(FIRST_DEPOSIT.minus(Duration.ofDays(1)));

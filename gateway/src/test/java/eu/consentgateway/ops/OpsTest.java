@@ -102,6 +102,9 @@ class OpsTest {
         "Access-Control-Request-Method", "POST"), null);
     assertEquals(403, refused.statusCode());
     assertEquals(null, refused.getHeader("Access-Control-Allow-Origin"));
+    var admin = gw.send(HttpMethod.OPTIONS, "/v1/admin/keys", Map.of("Origin", "https://shop.example",
+        "Access-Control-Request-Method", "POST"), null);
+    assertEquals(403, admin.statusCode(), "the admin API never answers a browser pre-flight");
   }
 
   @Test

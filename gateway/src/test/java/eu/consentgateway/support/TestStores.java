@@ -25,6 +25,8 @@ public final class TestStores {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
   public static final String TOKEN_SECRET = "test-token-secret-0123456789-abcdefghijklmnop";
   private static final String DATABASE = "consent_gateway_test";
+  private static final PgUrl PG = ConfigLoader.load(Map.of("CG_PG_URL",
+      "postgresql://postgres@127.0.0.1:5432/" + DATABASE)).pg();
 
   private TestStores() {
   }
@@ -50,7 +52,7 @@ public final class TestStores {
   }
 
   public static PgUrl pg() {
-    return config().pg();
+    return PG;
   }
 
   public static String uniqueSite(String prefix) {
@@ -67,7 +69,7 @@ public final class TestStores {
 
   /** Runs a counting query over JDBC, as an auditor would. */
   public static long count(String sql, Object... params) {
-    PgUrl url = config().pg();
+    PgUrl url = PG;
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
         var ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
@@ -83,7 +85,7 @@ public final class TestStores {
   }
 
   public static void execute(String sql) {
-    PgUrl url = config().pg();
+    PgUrl url = PG;
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
         Statement s = c.createStatement()) {
       s.execute(sql);
@@ -106,7 +108,7 @@ public final class TestStores {
 
   /** The whole test database as pg_dump writes it, to search for what must never be stored. */
   public static String dumpDatabase() throws Exception {
-    PgUrl url = config().pg();
+    PgUrl url = PG;
     Process p = new ProcessBuilder("pg_dump", "--data-only", "-h", url.host(), "-p", String.valueOf(url.port()),
         "-U", url.user(), url.database()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
