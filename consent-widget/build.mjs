@@ -4,6 +4,10 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';
+import { INLINE_CONFIG_MARK } from './src/core/inline-config.js';
+
+/** The placeholder as it appears in the bundle (the gateway replaces exactly these bytes). */
+export const INLINE_CONFIG_LITERAL = JSON.stringify(INLINE_CONFIG_MARK);
 
 export const options = {
   entryPoints: [fileURLToPath(new URL('src/index.js', import.meta.url))],
@@ -18,8 +22,12 @@ export const options = {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await build(options);
-  // brotli ahead of time, next to the bundle: the JDK has no brotli encoder, Node has
   const js = readFileSync(options.outfile);
+  // the gateway's site-specific script swaps this literal for the site's config: it must be there, once
+  if (js.toString().split(INLINE_CONFIG_LITERAL).length !== 2) {
+    throw new Error(`${options.outfile} must hold ${INLINE_CONFIG_LITERAL} exactly once`);
+  }
+  // brotli ahead of time, next to the bundle: the JDK has no brotli encoder, Node has
   writeFileSync(options.outfile + '.br', brotliCompressSync(js, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: js.length },
   }));

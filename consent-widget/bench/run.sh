@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Widget benchmark, kept out of the build and the tests: builds the gateway, starts it with CG_DEMO=true on a
 # spare loopback port (own database), and runs widget-bench.mjs against its /demo page in Debian's Chromium.
-# Reports consent.js gzipped (JS + CSS) and the median time from navigation start to banner visible.
+# Reports consent.js gzipped (JS + CSS) and the median time from navigation start to banner visible, for the
+# contract tag (consent.js + data-site) and the site-specific one (consent.js?site=), loads alternating.
 # Usage: bash consent-widget/bench/run.sh     Settings: PORT=18090 RUNS=10 BENCH_SKIP_BUILD=1 (reuse the jar)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -5,6 +5,8 @@
  *   <script src="https://GATEWAY/consent.js" data-site="SITE_ID" defer></script>
  * Optional attribute `data-gateway="https://gateway.example"` overrides the gateway base URL (default: the
  * origin of the script's own src).
+ * Faster first visit: `src="https://GATEWAY/consent.js?site=SITE_ID"` serves the site's config inside the
+ * script, so the banner opens without waiting for GET /v1/sites/{id}/config (keep data-site as well).
  *
  * Hold tags back until consent:
  *   <script type="text/plain" data-consent="statistics" src="https://…/analytics.js"></script>

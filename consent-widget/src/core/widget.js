@@ -12,6 +12,7 @@ import { consentDefault, consentUpdate } from './consent-mode.js';
 import { createConsentState } from './consent-state.js';
 import { deleteRefusedCookies } from './cookie-cleanup.js';
 import { createGateway } from './gateway.js';
+import { inlinedConfig } from './inline-config.js';
 import { createPending } from './pending.js';
 import { openPreferences } from './preferences.js';
 import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposesOf } from './purposes.js';
@@ -28,8 +29,11 @@ const publicRecord = (r) => ({
   policyVersion: r.policyVersion,
 });
 
-/** Starts the widget for the <script> element `script` and returns the public API. */
-export function start(win, script) {
+/**
+ * Starts the widget for the <script> element `script` and returns the public API. `inlined`: the site's config
+ * when the gateway served it inside the script (used only if it is this site's).
+ */
+export function start(win, script, inlined) {
   if (win.ConsentGateway && win.ConsentGateway.getConsent) return win.ConsentGateway; // consent.js loaded twice
   const doc = win.document;
   script = script || doc.querySelector('script[data-site]');
@@ -51,9 +55,9 @@ export function start(win, script) {
     return c && !c.pending && c.choices.statistics === true ? token : null;
   });
 
-  let config = null; // the site's public config, once fetched
+  let config = inlinedConfig(inlined, siteId); // the site's public config, once known
   let unknownSite = false; // the gateway answered 404 for the config: stay silent
-  let configCall = null;
+  let configCall = config && Promise.resolve(config);
   let token = null; // the cookie's token while it stands
   let noticeId = null; // the notice of the banner on screen
   let banner = null;

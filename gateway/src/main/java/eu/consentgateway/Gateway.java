@@ -135,7 +135,7 @@ public final class Gateway {
           CollectRoutes collect = new CollectRoutes(sites, consents, db.terminal(), redis, userAgents, geo, addresses,
               clock);
           OpsRoutes ops = new OpsRoutes(vertx, db, redis, metrics);
-          WidgetRoutes widget = new WidgetRoutes();
+          WidgetRoutes widget = new WidgetRoutes(sites);
           DemoRoutes demo = new DemoRoutes(sites, config.httpPort());
           Consumer<Router> routes = router -> {
             hygiene(router, sites, config);

@@ -57,6 +57,11 @@ public final class Sites {
     }
   }
 
+  /** A 400 unless {@code siteId} is a well-formed site id. */
+  public static void requireWellFormedId(String siteId) {
+    SiteValidator.siteId(siteId);
+  }
+
   /** What the widget needs; nothing secret, nothing about destinations. */
   public static JsonObject publicConfig(Site site, String gatewayBase) {
     JsonArray purposes = new JsonArray();

@@ -1,61 +1,112 @@
 package eu.consentgateway.widget;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.site.Site;
+import eu.consentgateway.site.SiteRegistry;
+import eu.consentgateway.site.SiteRoutes;
+import eu.consentgateway.site.Sites;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Serves the widget bundle from the consent-widget jar: {@code /consent.js} (revalidated, ETag) and
- * {@code /consent.<hash>.js} (immutable), gzip- or brotli-compressed ahead of time.
+ * Serves the widget bundle from the consent-widget jar: {@code /consent.js} (revalidated, ETag),
+ * {@code /consent.<hash>.js} (immutable), both gzip- or brotli-compressed ahead of time, and
+ * {@code /consent.js?site=ID}, the same bundle with that site's public config inside so the banner opens
+ * without a config round trip (short-lived: the config can change).
  */
 public final class WidgetRoutes {
   private static final String BASE = "/consent-widget/";
-  private final Buffer plain;
-  private final Buffer gzip;
+  /** The string literal, quotes included, that the site-specific script replaces with the config's JSON. */
+  static final String CONFIG_MARK = "\"__CG_SITE_CONFIG__\"";
+  private static final String GENERIC_CACHE = "public, max-age=300, stale-while-revalidate=3600";
+  private static final String SITE_CACHE = "public, max-age=60";
+
+  private final SiteRegistry sites;
+  private final String source;
+  private final Body generic;
   private final Buffer brotli;
   private final String hash;
-  private final String etag;
+  // site-specific bodies by the hash of what went into them, so a config change makes a new entry
+  private final Cache<String, Body> perSite = Caffeine.newBuilder().maximumSize(256).build();
 
-  public WidgetRoutes() {
+  private record Body(String etag, Buffer plain, Buffer gzip) {
+  }
+
+  public WidgetRoutes(SiteRegistry sites) {
+    this.sites = sites;
     byte[] js = read("consent.js");
     if (js == null) {
       throw new IllegalStateException("consent-widget/consent.js is missing from the classpath; build the widget module");
     }
-    this.plain = Buffer.buffer(js);
+    this.source = new String(js, StandardCharsets.UTF_8);
+    if (source.indexOf(CONFIG_MARK) < 0 || source.indexOf(CONFIG_MARK) != source.lastIndexOf(CONFIG_MARK)) {
+      throw new IllegalStateException("consent-widget/consent.js must hold " + CONFIG_MARK + " once; rebuild the widget");
+    }
     byte[] br = read("consent.js.br");
     this.brotli = br == null ? null : Buffer.buffer(br);
-    this.gzip = Buffer.buffer(gzip(js));
     this.hash = sha256(js).substring(0, 16);
-    this.etag = "\"" + hash + "\"";
+    this.generic = new Body("\"" + hash + "\"", Buffer.buffer(js), Buffer.buffer(gzip(js)));
   }
 
-
   public void mount(Router router) {
-    // the widget sites embed, revalidated so a new release reaches pages within minutes
-    router.get("/consent.js").handler(ctx -> serve(ctx, "public, max-age=300, stale-while-revalidate=3600"));
+    // the widget sites embed, revalidated so a new release reaches pages within minutes; with ?site= the
+    // site's config travels inside
+    router.get("/consent.js").handler(this::widget);
     // the same bytes under their content hash, cacheable for a year
     router.getWithRegex("/consent\\.([0-9a-f]{16})\\.js").handler(ctx -> {
       if (!hash.equals(ctx.pathParam("param0"))) {
         ctx.next();
         return;
       }
-      serve(ctx, "public, max-age=31536000, immutable");
+      serve(ctx, generic, brotli, "public, max-age=31536000, immutable");
     });
   }
 
-  private void serve(RoutingContext ctx, String cacheControl) {
+  private void widget(RoutingContext ctx) {
+    String siteId = ctx.request().getParam("site");
+    if (siteId == null) {
+      serve(ctx, generic, brotli, GENERIC_CACHE);
+      return;
+    }
+    Sites.requireWellFormedId(siteId);
+    // an unknown site gets the plain bundle: it asks for the config, warns once and shows nothing
+    sites.find(siteId).onSuccess(site -> {
+      if (site.isPresent()) {
+        serve(ctx, forSite(site.get(), SiteRoutes.gatewayBase(ctx)), null, SITE_CACHE);
+      } else {
+        serve(ctx, generic, brotli, GENERIC_CACHE);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private Body forSite(Site site, String gatewayBase) {
+    // JSON is JavaScript, but for the two line separators older engines reject inside string literals
+    String json = Sites.publicConfig(site, gatewayBase).encode()
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+    String key = sha256(json.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    return perSite.get(key, k -> {
+      byte[] js = source.replace(CONFIG_MARK, json).getBytes(StandardCharsets.UTF_8);
+      return new Body("\"" + hash + "-" + k + "\"", Buffer.buffer(js), Buffer.buffer(gzip(js)));
+    });
+  }
+
+  private static void serve(RoutingContext ctx, Body body, Buffer brotli, String cacheControl) {
     var response = ctx.response()
         .putHeader("content-type", "text/javascript; charset=utf-8")
         .putHeader("Cache-Control", cacheControl)
-        .putHeader("ETag", etag)
+        .putHeader("ETag", body.etag())
         .putHeader("Vary", "Accept-Encoding")
         .putHeader("Cross-Origin-Resource-Policy", "cross-origin");
-    if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+    if (body.etag().equals(ctx.request().getHeader("If-None-Match"))) {
       response.setStatusCode(304).end();
       return;
     }
@@ -63,9 +114,9 @@ public final class WidgetRoutes {
     if (accept != null && brotli != null && accept.contains("br")) {
       response.putHeader("Content-Encoding", "br").end(brotli);
     } else if (accept != null && accept.contains("gzip")) {
-      response.putHeader("Content-Encoding", "gzip").end(gzip);
+      response.putHeader("Content-Encoding", "gzip").end(body.gzip());
     } else {
-      response.end(plain);
+      response.end(body.plain());
     }
   }
 
@@ -78,7 +129,7 @@ public final class WidgetRoutes {
   }
 
   private static byte[] gzip(byte[] data) {
-    var out = new java.io.ByteArrayOutputStream();
+    var out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out) {
       {
         def.setLevel(9);
@@ -98,5 +149,4 @@ public final class WidgetRoutes {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,21 @@ class ConsentBrowserTest {
     assertEquals("dialog", banner.getAttribute("role"));
     assertEquals("true", banner.getAttribute("aria-modal"));
     eventually(() -> notices() == 1, "one notice row for the banner shown");
+  }
+
+  @Test
+  void siteSpecificScriptOpensTheBannerWithoutAConfigRequest() {
+    List<String> requested = new CopyOnWriteArrayList<>();
+    page.onRequest(r -> requested.add(r.url()));
+    page.navigate(sites.siteSpecificPage(site));
+    page.locator("#cg-banner").waitFor();
+    // the page's tags name only statistics: a prospecting toggle can come from nowhere but the site's config
+    assertEquals(1, page.locator("input[data-purpose=prospecting]").count());
+    eventually(() -> notices() == 1, "one notice row for the banner shown");
+    page.click("#cg-refuse");
+    awaitCookie("cg_consent");
+    assertEquals(1, events("reject_all"));
+    assertTrue(requested.stream().noneMatch(u -> u.contains("/config")), String.join("\n", requested));
   }
 
   @Test

@@ -6,7 +6,8 @@ import io.vertx.core.http.HttpServer;
 
 /**
  * A site that embeds the widget, on its own loopback origin: {@code GET /s/{siteId}} is a shop page for that
- * site, with a held-back statistics tag and a link to the preferences page.
+ * site, with a held-back statistics tag and a link to the preferences page; {@code GET /f/{siteId}} is the same
+ * page embedding the site-specific script ({@code consent.js?site=}).
  */
 final class SitePages implements AutoCloseable {
   private final Vertx vertx;
@@ -21,9 +22,10 @@ final class SitePages implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       String path = req.path();
-      if (path.startsWith("/s/") && path.length() > 3) {
+      if ((path.startsWith("/s/") || path.startsWith("/f/")) && path.length() > 3) {
+        String page = path.startsWith("/f/") ? PAGE.replace("consent.js\"", "consent.js?site=SITE\"") : PAGE;
         req.response().putHeader("content-type", "text/html; charset=utf-8")
-            .end(PAGE.replace("GATEWAY", gatewayBase).replace("SITE", path.substring(3)));
+            .end(page.replace("GATEWAY", gatewayBase).replace("SITE", path.substring(3)));
       } else {
         req.response().setStatusCode(404).end();
       }
@@ -37,6 +39,11 @@ final class SitePages implements AutoCloseable {
 
   String page(String siteId) {
     return origin() + "/s/" + siteId;
+  }
+
+  /** The shop page with the site's config inside the script. */
+  String siteSpecificPage(String siteId) {
+    return origin() + "/f/" + siteId;
   }
 
   @Override

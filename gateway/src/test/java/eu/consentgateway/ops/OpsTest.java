@@ -121,4 +121,36 @@ class OpsTest {
     assertEquals(200, hashed.statusCode());
     assertTrue(hashed.getHeader("Cache-Control").contains("immutable"));
   }
+
+  @Test
+  void siteSpecificWidgetCarriesTheSiteConfigAndFollowsItsChanges() {
+    String site = TestStores.uniqueSite("ops-widget");
+    gw.createSite(site);
+    var generic = gw.get("/consent.js", Map.of());
+    var specific = gw.get("/consent.js?site=" + site, Map.of());
+    assertEquals(200, specific.statusCode());
+    String config = gw.get("/v1/sites/" + site + "/config", Map.of()).bodyAsString();
+    assertEquals(generic.bodyAsString().replace("\"__CG_SITE_CONFIG__\"", config), specific.bodyAsString(),
+        "the bundle with its placeholder swapped for the config the config endpoint gives");
+    assertEquals("public, max-age=60", specific.getHeader("Cache-Control"));
+    String etag = specific.getHeader("ETag");
+    assertFalse(etag.equals(generic.getHeader("ETag")));
+    assertEquals(304, gw.get("/consent.js?site=" + site, Map.of("If-None-Match", etag)).statusCode());
+    var gz = gw.get("/consent.js?site=" + site, Map.of("Accept-Encoding", "gzip, br"));
+    assertEquals("gzip", gz.getHeader("Content-Encoding"), "no brotli encoder in the JDK: gzip");
+
+    var published = gw.postJson("/v1/admin/sites/" + site + "/policy",
+        new io.vertx.core.json.JsonObject().put("version", "2027-01"), TestGateway.admin());
+    assertEquals(201, published.statusCode(), published.bodyAsString());
+    var changed = gw.get("/consent.js?site=" + site, Map.of("If-None-Match", etag));
+    assertEquals(200, changed.statusCode(), "a new policy makes a new script");
+    assertTrue(changed.bodyAsString().contains("\"version\":\"2027-01\""));
+
+    var unknown = gw.get("/consent.js?site=" + TestStores.uniqueSite("nowhere"), Map.of());
+    assertEquals(200, unknown.statusCode());
+    assertEquals(generic.getHeader("ETag"), unknown.getHeader("ETag"), "an unknown site gets the plain bundle");
+    var malformed = gw.get("/consent.js?site=NOT%20A%20SITE", Map.of());
+    assertEquals(400, malformed.statusCode());
+    assertEquals("invalid_site_id", malformed.bodyAsJsonObject().getString("error"));
+  }
 }
