@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Widget benchmark, kept out of the build and the tests: builds the gateway, starts it with CG_DEMO=true on a
-# spare loopback port (own database), and runs widget-bench.mjs against its /demo page in Debian's Chromium.
+# Widget benchmark, kept out of the build and the tests: builds the gateway, starts it on a spare loopback port
+# (own database, a throw-away admin token) and runs widget-bench.mjs in Debian's Chromium: a shop page on its
+# own local origin embedding the gateway's script.
 # Reports consent.js gzipped (JS + CSS) and the median time from navigation start to banner visible, for the
 # contract tag (consent.js + data-site) and the site-specific one (consent.js?site=), loads alternating.
 # Usage: bash consent-widget/bench/run.sh     Settings: PORT=18090 RUNS=10 BENCH_SKIP_BUILD=1 (reuse the jar)
@@ -41,8 +42,9 @@ if [ "$("${PSQL[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" || die "cannot create database $DB"
 fi
 
-log "starting the demo gateway on 127.0.0.1:$PORT (log: $LOG)"
-CG_HTTP_PORT=$PORT CG_DEMO=true CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$DB" \
+ADMIN_TOKEN="widget-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+log "starting the gateway on 127.0.0.1:$PORT (log: $LOG)"
+CG_HTTP_PORT=$PORT CG_ADMIN_TOKEN=$ADMIN_TOKEN CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$DB" \
   java -Xmx256m -jar "$JAR" >"$LOG" 2>&1 &
 GW_PID=$!
 for _ in $(seq 1 120); do
@@ -52,5 +54,5 @@ for _ in $(seq 1 120); do
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/ready" || { tail -n 20 "$LOG" >&2; die "the gateway is not ready after 60 s"; }
 
-node "$HERE/widget-bench.mjs" --url "http://127.0.0.1:$PORT/demo" --runs "$RUNS" \
+node "$HERE/widget-bench.mjs" --gateway "http://127.0.0.1:$PORT" --admin-token "$ADMIN_TOKEN" --runs "$RUNS" \
   --bundle "$ROOT/consent-widget/target/classes/consent-widget/consent.js"

@@ -7,6 +7,7 @@
  * origin of the script's own src).
  * Faster first visit: `src="https://GATEWAY/consent.js?site=SITE_ID"` serves the site's config inside the
  * script, so the banner opens without waiting for GET /v1/sites/{id}/config (keep data-site as well).
+ * Optional `crossorigin="anonymous"`: the script then shares the widget's uncredentialed connection.
  *
  * Hold tags back until consent:
  *   <script type="text/plain" data-consent="statistics" src="https://…/analytics.js"></script>

@@ -41,13 +41,12 @@ public final class DemoRoutes {
   }
 
   public void mount(Router router) {
-    // a shop page embedding the widget, for newcomers and the widget benchmark; ?embed=site embeds the
-    // site-specific script (the config inside) instead of the plain one
+    // a shop page embedding the widget, for newcomers and the browser tests
     router.get("/demo").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
-        .end("site".equals(ctx.request().getParam("embed")) ? SITE_SPECIFIC_PAGE : PAGE));
+        .end(PAGE));
   }
 
   private static final String PAGE = """
@@ -70,6 +69,4 @@ public final class DemoRoutes {
       </body>
       </html>
       """;
-
-  private static final String SITE_SPECIFIC_PAGE = PAGE.replace("/consent.js\"", "/consent.js?site=" + SITE_ID + "\"");
 }

@@ -105,7 +105,9 @@ public final class WidgetRoutes {
         .putHeader("Cache-Control", cacheControl)
         .putHeader("ETag", body.etag())
         .putHeader("Vary", "Accept-Encoding")
-        .putHeader("Cross-Origin-Resource-Policy", "cross-origin");
+        .putHeader("Cross-Origin-Resource-Policy", "cross-origin")
+        // public bytes: a page may load them with crossorigin="anonymous" (no credentials, full error reports)
+        .putHeader("Access-Control-Allow-Origin", "*");
     if (body.etag().equals(ctx.request().getHeader("If-None-Match"))) {
       response.setStatusCode(304).end();
       return;

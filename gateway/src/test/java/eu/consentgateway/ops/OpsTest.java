@@ -114,6 +114,7 @@ class OpsTest {
     String etag = plain.getHeader("ETag");
     assertTrue(etag != null && etag.length() > 4);
     assertEquals(304, gw.get("/consent.js", Map.of("If-None-Match", etag)).statusCode());
+    assertEquals("*", plain.getHeader("Access-Control-Allow-Origin"), "loadable with crossorigin=anonymous");
     var gz = gw.get("/consent.js", Map.of("Accept-Encoding", "gzip"));
     assertEquals("gzip", gz.getHeader("Content-Encoding"));
     String hash = etag.replace("\"", "");
