@@ -42,6 +42,7 @@ if [ "$("${PSQL[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" || die "cannot create database $DB"
 fi
 
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 ADMIN_TOKEN="widget-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 log "starting the gateway on 127.0.0.1:$PORT (log: $LOG)"
 CG_HTTP_PORT=$PORT CG_ADMIN_TOKEN=$ADMIN_TOKEN CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$DB" \
@@ -55,4 +56,5 @@ done
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health/ready" || { tail -n 20 "$LOG" >&2; die "the gateway is not ready after 60 s"; }
 
 node "$HERE/widget-bench.mjs" --gateway "http://127.0.0.1:$PORT" --admin-token "$ADMIN_TOKEN" --runs "$RUNS" \
+  --load-before "$LOAD_BEFORE" \
   --bundle "$ROOT/consent-widget/target/classes/consent-widget/consent.js"

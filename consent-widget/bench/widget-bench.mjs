@@ -5,7 +5,8 @@
 // the config then comes from GET /v1/sites/{id}/config) and the site-specific one (consent.js?site=, the config
 // inside the script). Loads alternate between the two. The site is created through the admin API.
 // Usage: node widget-bench.mjs --gateway http://127.0.0.1:18090 --admin-token TOKEN [--runs 10] [--warmups 5]
-//        [--bundle consent.js]     Run through bench/run.sh, which builds and starts a gateway.
+//        [--bundle consent.js] [--load-before 1-min load average]
+// Run through bench/run.sh, which builds and starts a gateway.
 // Never downloads a browser.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
@@ -29,6 +30,8 @@ const gateway = (option('gateway') || '').replace(/\/+$/, '');
 const adminToken = option('admin-token');
 const runs = Number(option('runs', '10'));
 const warmups = Number(option('warmups', '5'));
+// what the machine was doing before the gateway started (run.sh passes it), else now
+const loadBefore = Number(option('load-before', String(loadavg()[0])));
 const bundlePath = option('bundle', fileURLToPath(new URL('../target/classes/consent-widget/consent.js', import.meta.url)));
 if (!gateway || !adminToken) throw new Error('--gateway and --admin-token are required (a running gateway)');
 if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it with: bash deploy/services.sh --browser`);
@@ -138,7 +141,6 @@ async function warmGateway() {
 
 await createSite();
 await warmGateway();
-const loadBefore = loadavg()[0]; // before the browser starts: the benchmark itself keeps both cores busy
 const bundle = readFileSync(bundlePath);
 const gzipped = gzipSync(bundle, { level: 9 }).length;
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
