@@ -78,14 +78,15 @@ public final class WidgetRoutes {
       return;
     }
     Sites.requireWellFormedId(siteId);
-    // an unknown site gets the plain bundle: it asks for the config, warns once and shows nothing
+    // an unknown site gets the plain bundle: it asks for the config, warns once and shows nothing; so does a
+    // site that cannot be read now (the widget then retries the config itself), for a short while only
     sites.find(siteId).onSuccess(site -> {
       if (site.isPresent()) {
         serve(ctx, forSite(site.get(), SiteRoutes.gatewayBase(ctx)), null, SITE_CACHE);
       } else {
         serve(ctx, generic, brotli, GENERIC_CACHE);
       }
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> serve(ctx, generic, brotli, SITE_CACHE));
   }
 
   private Body forSite(Site site, String gatewayBase) {
