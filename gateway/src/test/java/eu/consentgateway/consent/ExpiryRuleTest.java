@@ -32,6 +32,15 @@ class ExpiryRuleTest {
     gw.close();
   }
 
+  /** A new site published the day before the first deposit, with the clock then set to the first deposit. */
+  private String siteBeforeFirstDeposit(String prefix) {
+    String site = TestStores.uniqueSite(prefix);
+    clock.set(FIRST_DEPOSIT.minus(Duration.ofDays(1)));
+    gw.createSite(site);
+    clock.set(FIRST_DEPOSIT);
+    return site;
+  }
+
   private JsonObject consent(String siteId, String subjectId, String method, boolean stats) {
     boolean all = method.equals("accept_all");
     JsonObject body = TestGateway.consentBody(siteId, method, Map.of("statistics", stats || all, "prospecting", all));
@@ -43,9 +52,7 @@ class ExpiryRuleTest {
 
   @Test
   void firstDepositFixesExpiryThirteenCalendarMonthsLaterAndLaterVisitsNeverExtendIt() {
-    String site = TestStores.uniqueSite("expiry");
-    gw.createSite(site);
-    clock.set(FIRST_DEPOSIT);
+    String site = siteBeforeFirstDeposit("expiry");
 
     JsonObject first = consent(site, null, "accept_all", true);
     // 31 January + 13 calendar months = 28 February of the year after next (clamped to month end)
@@ -89,10 +96,7 @@ class ExpiryRuleTest {
 
   @Test
   void withdrawalKeepsTheExpiryOfTheRunningPeriod() {
-    String site = TestStores.uniqueSite("expiry-w");
-    clock.set(FIRST_DEPOSIT.minus(Duration.ofDays(1)));
-    gw.createSite(site);
-    clock.set(FIRST_DEPOSIT);
+    String site = siteBeforeFirstDeposit("expiry-w");
     JsonObject first = consent(site, null, "accept_all", true);
     clock.advanceMonths(3);
     var withdrawn = gw.postJson("/v1/consents/withdraw", new JsonObject().put("siteId", site),
@@ -106,10 +110,7 @@ class ExpiryRuleTest {
 
   @Test
   void substantialPolicyVersionStartsANewPeriodAndAsksAgain() {
-    String site = TestStores.uniqueSite("expiry-p");
-    clock.set(FIRST_DEPOSIT.minus(Duration.ofDays(1)));
-    gw.createSite(site);
-    clock.set(FIRST_DEPOSIT);
+    String site = siteBeforeFirstDeposit("expiry-p");
     JsonObject first = consent(site, null, "accept_all", true);
 
     clock.advanceMonths(2);

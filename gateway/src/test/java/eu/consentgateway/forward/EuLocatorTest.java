@@ -1,7 +1,5 @@
 package eu.consentgateway.forward;
 
-import static eu.consentgateway.support.MmdbWriter.city;
-import static eu.consentgateway.support.MmdbWriter.country;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,11 +34,7 @@ class EuLocatorTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     Path file = dir.resolve("city.mmdb");
-    new MmdbWriter()
-        .add("89.160.20.0/24", city("SE", true, "E", "Linköping"))
-        .add("216.160.83.0/24", city("US", false, "WA", "Milton"))
-        .add("2a02:cfc0::/29", country("FR", true))
-        .write(file);
+    MmdbWriter.sampleCities().write(file);
     geo = GeoIp.open(vertx, Optional.of(file));
     Map<String, List<String>> dns = Map.of(
         "hooks.eu.example", List.of("89.160.20.112", "2a02:cfc0::10"),

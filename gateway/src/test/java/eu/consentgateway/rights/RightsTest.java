@@ -73,6 +73,14 @@ class RightsTest {
     return new LinkedHashMap<>(Map.of("site", site, "token", token, "return", "https://shop.example/account"));
   }
 
+  /** Opens the preferences page for `token` and returns its form fields, with the page's CSRF token. */
+  Map<String, String> pageForm(String token) {
+    String html = form("/preferences", page(token), Map.of()).bodyAsString();
+    Map<String, String> fields = page(token);
+    fields.put("csrf", hidden(html, "csrf"));
+    return fields;
+  }
+
   @Test
   void exportGivesTheWholeHistoryAsJsonAndCsv() {
     String token = consent.getString("token");
@@ -124,9 +132,7 @@ class RightsTest {
 
   @Test
   void changingTheChoiceOnThePageKeepsTheExpiry() {
-    String html = form("/preferences", page(consent.getString("token")), Map.of()).bodyAsString();
-    Map<String, String> fields = page(consent.getString("token"));
-    fields.put("csrf", hidden(html, "csrf"));
+    Map<String, String> fields = pageForm(consent.getString("token"));
     fields.put("purpose", "statistics"); // prospecting unticked
     var saved = form("/preferences/update", fields, Map.of());
     assertEquals(200, saved.statusCode(), saved.bodyAsString());
@@ -143,9 +149,7 @@ class RightsTest {
   @Test
   void withdrawingOnThePageRefusesTheTokenAndHandsBackTheNewOne() {
     String token = consent.getString("token");
-    String html = form("/preferences", page(token), Map.of()).bodyAsString();
-    Map<String, String> fields = page(token);
-    fields.put("csrf", hidden(html, "csrf"));
+    Map<String, String> fields = pageForm(token);
     var withdrawn = form("/preferences/withdraw", fields, Map.of("Origin", gw.base()));
     assertEquals(200, withdrawn.statusCode(), withdrawn.bodyAsString());
     assertEquals(401, gw.get("/v1/consents/current?site=" + site, TestGateway.bearer(token)).statusCode());
@@ -158,11 +162,10 @@ class RightsTest {
   @Test
   void forgedOrForeignFormsChangeNothing() {
     String token = consent.getString("token");
-    String html = form("/preferences", page(token), Map.of()).bodyAsString();
-    Map<String, String> fields = page(token);
-    fields.put("csrf", "forged");
+    Map<String, String> fields = pageForm(token);
+    String csrf = fields.put("csrf", "forged");
     assertEquals(403, form("/preferences/withdraw", fields, Map.of()).statusCode());
-    fields.put("csrf", hidden(html, "csrf"));
+    fields.put("csrf", csrf);
     assertEquals(403, form("/preferences/withdraw", fields, Map.of("Origin", "https://evil.example")).statusCode());
     assertEquals(403, form("/preferences/delete", fields, Map.of("Sec-Fetch-Site", "cross-site")).statusCode());
     assertEquals(1, events());
@@ -174,9 +177,7 @@ class RightsTest {
   @Test
   void exportAndDeleteFromThePage() {
     String token = consent.getString("token");
-    String html = form("/preferences", page(token), Map.of()).bodyAsString();
-    Map<String, String> fields = page(token);
-    fields.put("csrf", hidden(html, "csrf"));
+    Map<String, String> fields = pageForm(token);
     fields.put("format", "csv");
     var csv = form("/preferences/export", fields, Map.of());
     assertEquals(200, csv.statusCode());

@@ -34,6 +34,17 @@ public final class MmdbWriter {
   private String databaseType = "GeoIP2-City";
   private int recordSize;
 
+  /**
+   * A City database holding MaxMind's own test networks: 89.160.20.0/24 Linköping (SE, EU), 216.160.83.0/24
+   * Milton (US) and 2a02:cfc0::/29 (FR, EU, country only).
+   */
+  public static MmdbWriter sampleCities() {
+    return new MmdbWriter()
+        .add("89.160.20.0/24", city("SE", true, "E", "Linköping"))
+        .add("216.160.83.0/24", city("US", false, "WA", "Milton"))
+        .add("2a02:cfc0::/29", country("FR", true));
+  }
+
   /** A GeoIP2 City record: country (names.en is the code), one subdivision, a city name in English. */
   public static Map<String, Object> city(String country, boolean eu, String subdivision, String city) {
     Map<String, Object> data = new LinkedHashMap<>(country(country, eu));
