@@ -30,10 +30,18 @@ test('calls the v1 paths with JSON bodies and the right headers', async () => {
   ]);
   assert.equal(calls[2].headers['Idempotency-Key'], 'key-1');
   assert.equal(calls[2].headers['Content-Type'], 'application/json');
+  assert.equal(calls[2].headers.Authorization, undefined, 'no token: a new subject');
   assert.equal(calls[3].headers.Authorization, 'Bearer tok');
   assert.ok(!calls[3].body);
   assert.deepEqual(JSON.parse(calls[4].body), { siteId: 'my site' });
   assert.ok(calls.every((c) => c.credentials === 'omit'));
+});
+
+test('a record with a token proves the subject with it as bearer', async () => {
+  const { win, calls } = recording(201, {});
+  await createGateway(win, GW, 's').record({ siteId: 's' }, 'key-2', 'tok');
+  assert.equal(calls[0].headers.Authorization, 'Bearer tok');
+  assert.equal(calls[0].headers['Idempotency-Key'], 'key-2');
 });
 
 test('an error status resolves; a body that is not JSON reads as null', async () => {

@@ -68,3 +68,33 @@ test('prepare shapes the body at send time', async () => {
   await pending.flush((b) => ({ ...b, policyVersion: 'v2' }));
   assert.deepEqual(sent[0].body, { n: 1, policyVersion: 'v2' });
 });
+
+test('a 401 the caller answers by dropping its token: sent once more under a new key, then given up', async () => {
+  const unauthorized = { status: 401, body: { error: 'invalid_token' } };
+  const { sent, send } = sender(unauthorized, unauthorized);
+  let asked = 0;
+  const pending = createPending(page(), send, () => ++asked === 1);
+  const { key } = pending.put({ n: 1 });
+  assert.deepEqual(await pending.flush(), { dropped: true });
+  assert.equal(sent.length, 2, 'once more, not in a loop');
+  assert.equal(sent[0].key, key);
+  assert.notEqual(sent[1].key, key);
+  assert.deepEqual(sent[1].body, sent[0].body);
+  assert.equal(pending.get(), null);
+});
+
+test('a 401 retried under a new key that then succeeds', async () => {
+  const { sent, send } = sender({ status: 401, body: null }, created);
+  const pending = createPending(page(), send, () => true);
+  pending.put({ n: 1 });
+  assert.deepEqual(await pending.flush(), { key: sent[1].key, record: created.body });
+  assert.equal(sent.length, 2);
+});
+
+test('a 401 with no token to drop is a refusal like any 4xx', async () => {
+  const { sent, send } = sender({ status: 401, body: null });
+  const pending = createPending(page(), send);
+  pending.put({ n: 1 });
+  assert.deepEqual(await pending.flush(), { dropped: true });
+  assert.equal(sent.length, 1);
+});

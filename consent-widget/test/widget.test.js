@@ -25,6 +25,9 @@ async function load(o = {}) {
   return { win, doc, gw, api, $, cookieWrites, events, cookie, storage };
 }
 const paths = (gw) => gw.calls.map((c) => `${c.method} ${c.url.slice(GW.length)}`);
+/** The record calls as sent: body, Idempotency-Key and the bearer token (null without one). */
+const records = (gw) => gw.calls.filter((c) => c.url === `${GW}/v1/consents`).map((c) => ({
+  body: c.body, key: c.headers['Idempotency-Key'], bearer: (c.headers.Authorization || '').slice(7) || null }));
 const denied = { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
 
 test('first visit: banner and notice, consent mode denied, and nothing stored or sent', async () => {
@@ -134,8 +137,70 @@ test('a substantial policy change asks again and keeps the same subject', async 
   assert.equal(p.$('#stats').getAttribute('type'), 'text/plain');
   p.$('#cg-refuse').click();
   await settle();
-  assert.equal(p.gw.consents[0].subjectId, 'subject-1');
+  assert.equal(records(p.gw)[0].bearer, token, 'the old token proves the subject');
+  assert.equal(p.api.getConsent().subjectId, 'subject-1');
   assert.notEqual(p.cookie(), `cg_consent=${token}`);
+});
+
+test('a first choice goes without a token; a change goes with the token as bearer and no subjectId', async () => {
+  const p = await load({ html: '<button data-cg-open id="o">Cookies</button>' });
+  p.$('#cg-accept').click();
+  await settle();
+  const token = p.cookie().slice('cg_consent='.length);
+  p.$('#o').click();
+  await settle();
+  p.$('#cg-refuse').click();
+  await settle();
+  const [first, change] = records(p.gw);
+  assert.equal(first.bearer, null);
+  assert.equal(change.bearer, token);
+  assert.ok(!('subjectId' in first.body) && !('subjectId' in change.body));
+  assert.notEqual(first.key, change.key);
+  assert.equal(p.gw.consents.length, 2);
+});
+
+test('a record refused with 401 (token revoked elsewhere): token forgotten, sent once more without it under a new key', async () => {
+  const issuer = await load();
+  const token = issuer.gw.issue({ statistics: true, prospecting: false }, 'subject-1');
+  const p = await load({ cookie: [`cg_consent=${token}; path=/`, '_ga=1; path=/'], html: '<button data-cg-open id="o">Cookies</button>',
+    gateway: (w) => Object.assign(fakeGateway(w), { valid: issuer.gw.valid }) });
+  p.gw.valid.delete(token); // revoked after this page checked it
+  p.$('#o').click();
+  await settle();
+  p.$('#cg-customise').click();
+  p.$('#cg-save').click(); // statistics still ticked
+  await settle();
+  const [refused, retried] = records(p.gw);
+  assert.equal(records(p.gw).length, 2);
+  assert.equal(refused.bearer, token);
+  assert.equal(retried.bearer, null);
+  assert.notEqual(retried.key, refused.key, 'the gateway binds a key to the token that presented it');
+  assert.deepEqual(retried.body, refused.body, 'the same choice');
+  const consent = p.api.getConsent();
+  assert.notEqual(consent.subjectId, 'subject-1', 'a new subject');
+  assert.equal(consent.choices.statistics, true);
+  assert.equal(p.cookie(), `cg_consent=${[...p.gw.valid.keys()].at(-1)}`);
+  assert.ok(p.doc.cookie.includes('_ga=1'), 'the new choice grants statistics: its cookies stay');
+  assert.equal(p.win.localStorage.getItem('cg_pending'), null);
+});
+
+test('a pending choice whose token is refused is retried once only, not looped', async () => {
+  const token = makeToken({ site: SITE, sub: 's', cid: 'c', p: ['necessary'], exp: Date.now() / 1000 + 1e6 });
+  const body = { siteId: SITE, policyVersion: '2026-11', locale: 'en', method: 'reject_all', choices: { statistics: false, prospecting: false } };
+  const p = await load({ cookie: `cg_consent=${token}; path=/`,
+    storage: { cg_pending: JSON.stringify({ key: 'k-1', body }) },
+    gateway: (w) => {
+      const g = fakeGateway(w);
+      const fetch = w.fetch;
+      w.fetch = (url, init) => (url.endsWith('/v1/consents') ? (g.calls.push({ url, headers: init.headers, body: JSON.parse(init.body) }),
+        Promise.resolve({ status: 401, json: async () => ({ error: 'invalid_token' }) })) : fetch(url, init));
+      return g;
+    } });
+  p.win.dispatchEvent(new p.win.Event('online'));
+  await settle();
+  assert.deepEqual(records(p.gw).map((r) => [r.key === 'k-1', r.bearer]), [[true, token], [false, null]]);
+  assert.equal(p.cookie(), undefined);
+  assert.equal(p.win.localStorage.getItem('cg_pending'), null, 'refused for good');
 });
 
 test('a malformed, foreign or expired cookie is deleted without asking the gateway', async () => {
@@ -243,13 +308,20 @@ test('withdraw while the gateway is away refuses at once and queues a refusal fo
   p.$('#cg-accept').click();
   await settle();
   const { subjectId } = p.api.getConsent();
+  const token = p.cookie().slice('cg_consent='.length);
   p.gw.down = true;
   const consent = await p.api.withdraw();
   assert.equal(consent.pending, true);
+  assert.equal(consent.subjectId, subjectId);
   assert.equal(consent.choices.statistics, false);
   const { body } = JSON.parse(p.win.localStorage.getItem('cg_pending'));
   assert.equal(body.method, 'reject_all');
-  assert.equal(body.subjectId, subjectId);
+  assert.ok(!('subjectId' in body));
+  p.gw.down = false;
+  p.win.dispatchEvent(new p.win.Event('online'));
+  await settle();
+  assert.equal(records(p.gw).at(-1).bearer, token);
+  assert.equal(p.api.getConsent().subjectId, subjectId);
 });
 
 test('show() and [data-cg-open] reopen the banner with the current choices', async () => {
@@ -266,11 +338,13 @@ test('show() and [data-cg-open] reopen the banner with the current choices', asy
   await p.api.show();
   assert.equal(p.doc.querySelectorAll('#cg-banner').length, 1);
   const { subjectId } = p.api.getConsent();
+  const token = p.cookie().slice('cg_consent='.length);
   p.$('#cg-close').click();
   await settle();
   assert.equal(p.gw.consents.length, 2);
   assert.equal(p.gw.consents[1].method, 'reject_all');
-  assert.equal(p.gw.consents[1].subjectId, subjectId, 'a change keeps the subject, so its expiry stays fixed');
+  assert.equal(records(p.gw)[1].bearer, token);
+  assert.equal(p.api.getConsent().subjectId, subjectId, 'a change keeps the subject, so its expiry stays fixed');
 });
 
 test('onChange listeners and unsubscribe', async () => {

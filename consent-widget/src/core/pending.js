@@ -5,11 +5,14 @@ import { uuid } from '../utils/uuid.js';
 
 const KEY = 'cg_pending';
 
-/** `send(body, key)` is the gateway's record call. */
-export function createPending(win, send) {
+/**
+ * `send(body, key)` is the gateway's record call. `refused()` runs when it answers 401 and says whether to try
+ * once more: true when it dropped the token the call presented.
+ */
+export function createPending(win, send, refused = () => false) {
   let inFlight = null;
 
-  async function attempt(prepare) {
+  async function attempt(prepare, again) {
     const item = loadItem(win, KEY);
     if (!item) return null;
     let res;
@@ -20,7 +23,14 @@ export function createPending(win, send) {
     }
     if (res.status >= 500 || res.status === 408 || res.status === 429) return null;
     // a newer choice may have replaced it meanwhile; that one still has to go
-    if ((loadItem(win, KEY) || {}).key === item.key) removeItem(win, KEY);
+    const current = (loadItem(win, KEY) || {}).key === item.key;
+    // a refused token proves nothing: the same choice goes once more without it, as a new subject, under a new
+    // key (the gateway binds a key to the token that presented it)
+    if (res.status === 401 && current && !again && refused()) {
+      saveItem(win, KEY, { key: uuid(win.crypto), body: item.body });
+      return attempt(prepare, true);
+    }
+    if (current) removeItem(win, KEY);
     return res.status < 300 && res.body && res.body.token ? { key: item.key, record: res.body } : { dropped: true };
   }
 

@@ -49,7 +49,9 @@ export function start(win, script, inlined) {
   const gpc = win.navigator.globalPrivacyControl === true;
   const gw = createGateway(win, base, siteId);
   const state = createConsentState(doc);
-  const pending = createPending(win, gw.record);
+  // the token the record call presented was refused: the pending choice replaces that consent, so only the
+  // token goes and the choice is sent once more without it
+  const pending = createPending(win, (body, key) => gw.record(body, key, token), () => !!token && !forget(true));
   const tracker = createTracker(win, gw.collect, siteId, () => {
     const c = state.get();
     return c && !c.pending && c.choices.statistics === true ? token : null;
@@ -96,12 +98,14 @@ export function start(win, script, inlined) {
       expiresAt: new Date(p.exp * 1000).toISOString(), policyVersion: p.pv,
     };
   }
-  // the consent no longer stands: drop its cookie and whatever its purposes left behind
-  function forget() {
+  // the consent no longer stands: drop its cookie and (unless a new choice takes over) what its purposes left
+  function forget(replaced) {
     deleteCookie(doc, COOKIE, host);
     token = null;
-    deleteRefusedCookies(doc, host, purposesOf(config, doc), {});
+    if (!replaced) deleteRefusedCookies(doc, host, purposesOf(config, doc), {});
   }
+  // the subject the consent being replaced belongs to, shown while the new choice is pending
+  const subject = () => (decodeToken(token) || {}).sub || null;
   // a record the gateway issued: its token goes into the cookie, expiring when the consent does
   function adopt(record) {
     token = record.token;
@@ -113,11 +117,9 @@ export function start(win, script, inlined) {
   function choose(action, picks, locale) {
     const purposes = purposesOf(config, doc);
     const choices = choicesFor(purposes, gpc, (p) => action === 'accept_all' || (action === 'custom' && picks[p.id]));
-    const claims = decodeToken(token);
-    const previous = pending.get();
+    // no subjectId: the token, sent as bearer when the choice goes, is what proves the subject
     const body = {
       siteId,
-      subjectId: (claims && claims.sub) || (previous && previous.body.subjectId) || undefined,
       noticeId: noticeId || undefined,
       policyVersion: config ? config.policy.version : undefined,
       locale,
@@ -125,7 +127,7 @@ export function start(win, script, inlined) {
       choices,
     };
     pending.put(body);
-    apply({ consentId: null, subjectId: body.subjectId || null, choices, expiresAt: null,
+    apply({ consentId: null, subjectId: subject(), choices, expiresAt: null,
       policyVersion: body.policyVersion || null, pending: true });
     return flush();
   }
@@ -135,17 +137,16 @@ export function start(win, script, inlined) {
     config.purposes.forEach((p) => {
       if (!p.required) choices[p.id] = body.choices[p.id] === true && !gpcLocked(p, gpc);
     });
-    const claims = decodeToken(token);
-    return { ...body, choices, policyVersion: body.policyVersion || config.policy.version,
-      subjectId: body.subjectId || (claims && claims.sub) || undefined };
+    // subjectId: a choice left by an older widget may carry one; the gateway wants the bearer token instead
+    return { ...body, choices, policyVersion: body.policyVersion || config.policy.version, subjectId: undefined };
   }
   async function flush() {
     if (!pending.get() || !(await loadConfig())) return;
     const r = await pending.flush(prepare);
-    if (!r || !r.record) return;
-    adopt(r.record);
+    if (!r) return;
+    if (r.record) adopt(r.record);
     if (pending.get()) return flush(); // a newer choice was made meanwhile: that one is the consent
-    apply(publicRecord(r.record));
+    if (r.record) apply(publicRecord(r.record));
   }
 
   // -- the banner -----------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ export function start(win, script, inlined) {
     if (local && local.body.siteId === siteId) {
       await configLoaded;
       if (unknownSite) return;
-      apply({ consentId: null, subjectId: local.body.subjectId || null, choices: local.body.choices,
+      apply({ consentId: null, subjectId: subject(), choices: local.body.choices,
         expiresAt: null, policyVersion: local.body.policyVersion || null, pending: true });
       return flush();
     }

@@ -56,9 +56,14 @@ export const CONFIG = {
   preferencesUrl: `${GW}/preferences?site=${SITE}`,
 };
 
+const METHODS = ['accept_all', 'reject_all', 'custom', 'gpc', 'dismiss'];
+
 /**
  * An in-memory gateway installed as win.fetch. `down = true` makes every call fail like a lost network.
- * Keeps consents, honours Idempotency-Key, refuses unknown or withdrawn tokens with 401.
+ * Keeps consents, refuses unknown or withdrawn (deleted from `valid`) tokens with 401, also as the bearer of a
+ * record call, and checks a record like the gateway: the subject comes from the bearer token (a body subjectId
+ * that is not the token's is a 401), an Idempotency-Key is bound to the body and the token that presented it
+ * (422 otherwise), the method must agree with the choices (400).
  */
 export function fakeGateway(win, o = {}) {
   const gw = {
@@ -87,6 +92,15 @@ export function fakeGateway(win, o = {}) {
     return rec;
   }
   gw.issue = (choices, subjectId) => record(SITE, subjectId, choices).token;
+  function invalid({ method, choices = {} }) {
+    const purposes = (gw.config || CONFIG).purposes;
+    const optional = purposes.filter((p) => !p.required).map((p) => p.id);
+    if (Object.keys(choices).some((id) => !purposes.some((p) => p.id === id))) return 'unknown_purpose';
+    if (!METHODS.includes(method)) return 'invalid_method';
+    if (method === 'accept_all' && optional.some((id) => choices[id] !== true)) return 'method_mismatch';
+    if ((method === 'reject_all' || method === 'dismiss') && optional.some((id) => choices[id] === true)) return 'method_mismatch';
+    return null;
+  }
 
   win.fetch = async (url, init = {}) => {
     const method = init.method || 'GET';
@@ -101,10 +115,16 @@ export function fakeGateway(win, o = {}) {
     if (path === `/v1/sites/${SITE}/notices`) return reply(201, { noticeId: `n-${gw.calls.length}` });
     if (path === '/v1/consents') {
       const key = headers['Idempotency-Key'];
-      if (key && gw.byKey.has(key)) return reply(201, gw.byKey.get(key));
+      const seen = key && gw.byKey.get(key);
+      if (seen) return seen.bound === auth + init.body ? reply(201, seen.rec) : reply(422, { error: 'idempotency_key_reused' });
+      const holder = auth && gw.valid.get(auth);
+      if (auth && !holder) return reply(401, { error: 'invalid_token' });
+      if ('subjectId' in body && body.subjectId !== (holder && holder.subjectId)) return reply(401, { error: 'invalid_token' });
+      const problem = invalid(body);
+      if (problem) return reply(400, { error: problem });
       gw.consents.push({ ...body, key });
-      const rec = record(body.siteId, body.subjectId, body.choices);
-      if (key) gw.byKey.set(key, rec);
+      const rec = record(body.siteId, holder && holder.subjectId, body.choices);
+      if (key) gw.byKey.set(key, { rec, bound: auth + init.body });
       return reply(201, rec);
     }
     if (path === `/v1/consents/current?site=${SITE}`) {
