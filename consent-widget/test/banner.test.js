@@ -73,7 +73,7 @@ test('re-opening shows the current choices', () => {
 });
 
 test('each button reports its action and closes, giving focus back', () => {
-  for (const [id, action] of [['#cg-accept', 'accept_all'], ['#cg-refuse', 'reject_all'], ['#cg-close', 'reject_all']]) {
+  for (const [id, action] of [['#cg-accept', 'accept_all'], ['#cg-refuse', 'reject_all'], ['#cg-close', 'dismiss']]) {
     const { doc, $, decisions } = open();
     $(id).click();
     assert.equal(decisions[0].action, action, id);
@@ -94,10 +94,10 @@ test('customise, tick, save', () => {
   assert.deepEqual(decisions, [{ action: 'custom', picks: { necessary: true, statistics: true, prospecting: false } }]);
 });
 
-test('Escape refuses on the first layer and goes back on the second', () => {
+test('Escape dismisses (a refusal) on the first layer and goes back on the second', () => {
   const first = open();
   first.key('Escape');
-  assert.equal(first.decisions[0].action, 'reject_all');
+  assert.equal(first.decisions[0].action, 'dismiss');
 
   const second = open();
   second.$('#cg-customise').click();

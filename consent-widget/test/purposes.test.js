@@ -13,18 +13,26 @@ test('GPC locks only the purposes marked gpc:true, never the required ones', () 
 });
 
 test('accept all under GPC still refuses the locked purposes, and the method says gpc', () => {
-  const all = () => true;
-  assert.deepEqual(choicesFor(CONFIG.purposes, true, all), { necessary: true, statistics: true, prospecting: false });
-  assert.deepEqual(choicesFor(CONFIG.purposes, false, all), { necessary: true, statistics: true, prospecting: true });
+  assert.deepEqual(choicesFor(CONFIG.purposes, true, 'accept_all', {}), { necessary: true, statistics: true, prospecting: false });
+  assert.deepEqual(choicesFor(CONFIG.purposes, false, 'accept_all', {}), { necessary: true, statistics: true, prospecting: true });
   assert.equal(methodFor('accept_all', CONFIG.purposes, true), 'gpc');
   assert.equal(methodFor('reject_all', CONFIG.purposes, true), 'gpc');
+  assert.equal(methodFor('dismiss', CONFIG.purposes, true), 'dismiss', 'GPC cannot make a dismissal refuse more');
+  assert.equal(methodFor('dismiss', CONFIG.purposes, false), 'dismiss');
   assert.equal(methodFor('custom', CONFIG.purposes, false), 'custom');
   assert.equal(methodFor('accept_all', [necessary, statistics], true), 'accept_all', 'nothing to lock, GPC decided nothing');
 });
 
-test('refusal keeps the required purposes on', () => {
-  assert.deepEqual(choicesFor(CONFIG.purposes, false, () => false),
-    { necessary: true, statistics: false, prospecting: false });
+test('refusal and dismissal keep the required purposes on and ignore ticked boxes; custom takes the ticks', () => {
+  const ticked = { statistics: true, prospecting: true };
+  for (const action of ['reject_all', 'dismiss']) {
+    assert.deepEqual(choicesFor(CONFIG.purposes, false, action, ticked),
+      { necessary: true, statistics: false, prospecting: false }, action);
+  }
+  assert.deepEqual(choicesFor(CONFIG.purposes, false, 'custom', { statistics: true }),
+    { necessary: true, statistics: true, prospecting: false });
+  assert.deepEqual(choicesFor(CONFIG.purposes, true, 'custom', ticked),
+    { necessary: true, statistics: true, prospecting: false }, 'GPC wins over a tick');
 });
 
 test('choices from the purposes a token grants', () => {

@@ -288,6 +288,34 @@ test('GPC: prospecting refused and locked, the consent recorded with method gpc'
   assert.equal(p.win.dataLayer[1][2].ad_storage, 'denied');
 });
 
+test('× and Escape record a dismissal: every optional purpose refused, method dismiss, also under GPC', async () => {
+  for (const gpc of [false, true]) {
+    const x = await load({ gpc });
+    x.$('#cg-close').click();
+    await settle();
+    assert.deepEqual(x.gw.consents.map((c) => [c.method, c.choices]), [['dismiss', { statistics: false, prospecting: false }]]);
+    assert.equal(x.$('#stats').getAttribute('type'), 'text/plain');
+    assert.ok(x.cookie(), 'remembered like a refusal');
+
+    const esc = await load({ gpc });
+    esc.doc.activeElement.dispatchEvent(new esc.win.KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    assert.deepEqual(esc.gw.consents.map((c) => c.method), ['dismiss']);
+    assert.equal(esc.$('#cg-banner'), null);
+  }
+});
+
+test('"accept all" made without config is sent as the config has it: every purpose granted, or gpc', async () => {
+  // chosen offline on a page naming only statistics: the fallback purposes lacked the config's prospecting
+  const body = { siteId: SITE, locale: 'en', method: 'accept_all', choices: { necessary: true, statistics: true } };
+  for (const [gpc, method, prospecting] of [[false, 'accept_all', true], [true, 'gpc', false]]) {
+    const p = await load({ gpc, storage: { cg_pending: JSON.stringify({ key: 'k-1', body }) } });
+    assert.deepEqual(p.gw.consents.map((c) => [c.method, c.choices, c.policyVersion]),
+      [[method, { statistics: true, prospecting }, '2026-11']]);
+    assert.ok(p.cookie());
+  }
+});
+
 test('withdraw: new token in the cookie, refused cookies deleted, consent mode denied, event sent', async () => {
   const p = await load();
   p.$('#cg-accept').click();
@@ -342,7 +370,7 @@ test('show() and [data-cg-open] reopen the banner with the current choices', asy
   p.$('#cg-close').click();
   await settle();
   assert.equal(p.gw.consents.length, 2);
-  assert.equal(p.gw.consents[1].method, 'reject_all');
+  assert.equal(p.gw.consents[1].method, 'dismiss');
   assert.equal(records(p.gw)[1].bearer, token);
   assert.equal(p.api.getConsent().subjectId, subjectId, 'a change keeps the subject, so its expiry stays fixed');
 });

@@ -23,7 +23,8 @@ function injectStyle(doc, nonce) {
 /**
  * Opens the dialog and returns {close()}. `o`: texts, locale, purposes, gpc, choices (the current consent's,
  * to show when re-opening; none on a first visit, so nothing is pre-ticked), policyUrl, nonce, and
- * onDecide(action, picks) with action "accept_all" | "reject_all" | "custom" and picks {purposeId: checked}.
+ * onDecide(action, picks) with action "accept_all" | "reject_all" | "custom" | "dismiss" (× or Escape on the
+ * first layer: a refusal, told apart from the "refuse all" button in the proof) and picks {purposeId: checked}.
  */
 export function openBanner(doc, o) {
   const t = o.texts;
@@ -61,7 +62,7 @@ export function openBanner(doc, o) {
   const root = h(doc, 'div', {
     id: 'cg-banner', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-title', 'aria-describedby': 'cg-desc',
     keydown: onKey,
-  }, h(doc, 'button', { type: 'button', id: 'cg-close', 'aria-label': t.close, click: () => decide('reject_all') }, '×'),
+  }, h(doc, 'button', { type: 'button', id: 'cg-close', 'aria-label': t.close, click: () => decide('dismiss') }, '×'),
   main, prefs);
 
   function focusable() {
@@ -78,7 +79,7 @@ export function openBanner(doc, o) {
   function onKey(e) {
     if (e.key === 'Escape') {
       e.preventDefault();
-      if (prefs.hidden) decide('reject_all');
+      if (prefs.hidden) decide('dismiss');
       else layer(false);
     } else if (e.key === 'Tab') {
       const list = focusable();

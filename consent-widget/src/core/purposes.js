@@ -17,16 +17,25 @@ export function gpcLocked(p, gpc) {
   return gpc && !p.required && p.gpc === true;
 }
 
-/** One boolean per purpose for a banner action; `pick(p)` says what the visitor wants for optional ones. */
-export function choicesFor(purposes, gpc, pick) {
+/**
+ * One boolean per purpose for a banner action: accept_all grants what GPC leaves open, custom (or gpc, stored by
+ * an older widget) the ticked `picks`, reject_all and dismiss nothing; required purposes are always on.
+ */
+export function choicesFor(purposes, gpc, action, picks) {
   const choices = {};
-  for (const p of purposes) choices[p.id] = !!p.required || (!gpcLocked(p, gpc) && pick(p) === true);
+  for (const p of purposes) {
+    choices[p.id] = !!p.required || (!gpcLocked(p, gpc)
+      && (action === 'accept_all' || ((action === 'custom' || action === 'gpc') && picks[p.id] === true)));
+  }
   return choices;
 }
 
-/** The recorded method: "gpc" whenever the browser's signal decided part of the answer. */
+/**
+ * The recorded method: "gpc" whenever the browser's signal decided part of the answer, except for a dismissal,
+ * which refuses everything anyway and stays told apart from a click on "refuse all".
+ */
 export function methodFor(action, purposes, gpc) {
-  return purposes.some((p) => gpcLocked(p, gpc)) ? 'gpc' : action;
+  return action !== 'dismiss' && purposes.some((p) => gpcLocked(p, gpc)) ? 'gpc' : action;
 }
 
 /** Choices from the purpose ids a token grants, for every known purpose. */

@@ -116,14 +116,14 @@ export function start(win, script, inlined) {
   // -- recording a choice ---------------------------------------------------------------------------
   function choose(action, picks, locale) {
     const purposes = purposesOf(config, doc);
-    const choices = choicesFor(purposes, gpc, (p) => action === 'accept_all' || (action === 'custom' && picks[p.id]));
+    const choices = choicesFor(purposes, gpc, action, picks);
     // no subjectId: the token, sent as bearer when the choice goes, is what proves the subject
     const body = {
       siteId,
       noticeId: noticeId || undefined,
       policyVersion: config ? config.policy.version : undefined,
       locale,
-      method: methodFor(action, purposes, gpc),
+      method: action, // the gateway's method is settled when it goes, against the purposes known then
       choices,
     };
     pending.put(body);
@@ -131,14 +131,14 @@ export function start(win, script, inlined) {
       policyVersion: body.policyVersion || null, pending: true });
     return flush();
   }
-  // What the gateway expects, filled in from the config when the choice was made without it.
+  // What the gateway expects, filled in from the config when the choice was made without it: "accept all" made
+  // on the fallback purposes must still grant every purpose of the config, or the gateway refuses it.
   function prepare(body) {
-    const choices = {};
-    config.purposes.forEach((p) => {
-      if (!p.required) choices[p.id] = body.choices[p.id] === true && !gpcLocked(p, gpc);
-    });
+    const choices = choicesFor(config.purposes, gpc, body.method, body.choices);
+    config.purposes.forEach((p) => { if (p.required) delete choices[p.id]; });
     // subjectId: a choice left by an older widget may carry one; the gateway wants the bearer token instead
-    return { ...body, choices, policyVersion: body.policyVersion || config.policy.version, subjectId: undefined };
+    return { ...body, choices, method: methodFor(body.method, config.purposes, gpc),
+      policyVersion: body.policyVersion || config.policy.version, subjectId: undefined };
   }
   async function flush() {
     if (!pending.get() || !(await loadConfig())) return;
