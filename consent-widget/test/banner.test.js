@@ -10,7 +10,8 @@ function open(o = {}) {
   doc.getElementById('opener').focus();
   const decisions = [];
   const handle = openBanner(doc, {
-    texts: textsFor(o.locale || 'en', CONFIG.texts), locale: o.locale || 'en', purposes: CONFIG.purposes,
+    texts: textsFor(o.locale || 'en', CONFIG.texts), locale: o.locale || 'en', purposes: o.purposes || CONFIG.purposes,
+    controller: 'controller' in o ? o.controller : CONFIG.name,
     gpc: !!o.gpc, choices: o.choices, policyUrl: CONFIG.policy.url, nonce: 'n0nce',
     onDecide: (action, picks) => decisions.push({ action, picks }),
   });
@@ -32,6 +33,30 @@ test('an accessible dialog with focus inside and the stable ids', () => {
   assert.equal($('#cg-close').getAttribute('aria-label'), 'Close and refuse all');
   assert.equal($('#cg-desc a').href, CONFIG.policy.url);
   assert.equal($('#cg-prefs').hidden, true);
+});
+
+test('the first layer names the controller and the optional purposes, in English and in French', () => {
+  const en = open().$('#cg-desc').textContent;
+  assert.match(en, /^With your consent, Shop uses cookies and similar technologies for: Statistics, Prospecting\. /);
+  assert.doesNotMatch(en, /Necessary/, 'no consent is asked for what is necessary');
+  const fr = open({ locale: 'fr' }).$('#cg-desc').textContent;
+  assert.match(fr, /^Avec votre accord, Shop utilise des cookies et technologies similaires pour\u00a0: Statistiques, Prospection\. /);
+  assert.doesNotMatch(fr, /Nécessaires|\{/);
+});
+
+test('without a name or labels (no config): "this site" and the built-in labels', () => {
+  const purposes = [{ id: 'necessary', required: true }, { id: 'statistics' }, { id: 'ads' }];
+  assert.match(open({ controller: undefined, purposes }).$('#cg-desc').textContent,
+    /With your consent, this site uses cookies and similar technologies for: Audience statistics, ads\. /);
+  assert.match(open({ controller: null, purposes, locale: 'fr' }).$('#cg-desc').textContent,
+    /Avec votre accord, ce site utilise .* pour\u00a0: Mesure d’audience, ads\. /);
+});
+
+test('the banner carries the lang of its texts, for both layers', () => {
+  assert.equal(open({ locale: 'fr' }).$('#cg-banner').getAttribute('lang'), 'fr');
+  const en = open();
+  assert.equal(en.$('#cg-banner').getAttribute('lang'), 'en');
+  assert.ok(en.$('#cg-banner').contains(en.$('#cg-prefs')));
 });
 
 test('"Accept all" and "Refuse all" are the same kind of button, side by side', () => {

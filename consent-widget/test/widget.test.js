@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from '../src/core/widget.js';
 import { decodeToken } from '../src/utils/token.js';
-import { GW, SITE, fakeGateway, makeToken, page, settle, spyCookies } from './support/env.js';
+import { CONFIG, GW, SITE, fakeGateway, makeToken, page, settle, spyCookies } from './support/env.js';
 
 const TAGS = '<script type="text/plain" data-consent="statistics" id="stats">window.statsRan = 1;</script>'
   + '<script type="text/plain" data-consent="prospecting" id="ads"></script>';
@@ -232,9 +232,20 @@ test('an unknown site warns once and shows nothing; so does a missing data-site'
   assert.equal(q.api.getConsent(), null);
 });
 
+test('the first layer names the site and its purposes, in the lang the banner speaks, not the page', async () => {
+  const p = await load({ lang: 'de', languages: ['fr-FR'] });
+  assert.equal(p.$('#cg-banner').getAttribute('lang'), 'fr');
+  assert.equal(p.doc.documentElement.lang, 'de');
+  assert.match(p.$('#cg-desc').textContent, /Shop utilise .* pour\u00a0: Statistiques, Prospection\./);
+  const en = await load({ languages: ['en'], gateway: (w) => fakeGateway(w, { config: { ...CONFIG, name: 'Boutique SA' } }) });
+  assert.equal(en.$('#cg-banner').getAttribute('lang'), 'en');
+  assert.match(en.$('#cg-desc').textContent, /Boutique SA uses .* for: Statistics, Prospecting\./);
+});
+
 test('gateway unreachable: built-in banner, choice applied at once, kept pending, sent once it is back', async () => {
   const p = await load({ lang: 'en', gateway: (w) => fakeGateway(w, { down: true }) });
   assert.equal(p.$('#cg-title').textContent, 'Your privacy');
+  assert.match(p.$('#cg-desc').textContent, /this site uses .* for: Audience statistics, Prospecting\./, 'built-in labels');
   assert.deepEqual([...p.doc.querySelectorAll('input[data-purpose]')].map((i) => i.getAttribute('data-purpose')),
     ['necessary', 'statistics', 'prospecting']);
   p.$('#cg-accept').click();

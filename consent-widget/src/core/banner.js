@@ -21,7 +21,7 @@ function injectStyle(doc, nonce) {
 }
 
 /**
- * Opens the dialog and returns {close()}. `o`: texts, locale, purposes, gpc, choices (the current consent's,
+ * Opens the dialog and returns {close()}. `o`: texts, locale, controller (the site's name), purposes, gpc, choices (the current consent's,
  * to show when re-opening; none on a first visit, so nothing is pre-ticked), policyUrl, nonce, and
  * onDecide(action, picks) with action "accept_all" | "reject_all" | "custom" | "dismiss" (× or Escape on the
  * first layer: a refusal, told apart from the "refuse all" button in the proof) and picks {purposeId: checked}.
@@ -32,6 +32,12 @@ export function openBanner(doc, o) {
   const button = (id, label, onClick, alt) => h(doc, 'button',
     { type: 'button', id, class: alt ? 'cg-btn cg-alt' : 'cg-btn', click: onClick }, label);
 
+  const label = (p) => purposeText(p, 'labels', o.locale, t.purposes);
+  // the first layer names the controller and what consent is asked for (CNIL): the optional purposes
+  const asked = o.purposes.filter((p) => !p.required);
+  const fill = {
+    controller: o.controller || t.controller, purposes: (asked.length ? asked : o.purposes).map(label).join(', '),
+  };
   const purposeRows = o.purposes.map((p) => {
     const id = `cg-p-${p.id}`;
     const locked = gpcLocked(p, o.gpc);
@@ -41,13 +47,13 @@ export function openBanner(doc, o) {
         type: 'checkbox', id, 'data-purpose': p.id, 'aria-describedby': `${id}-d`, disabled: p.required || locked,
         checked: !!p.required || (!locked && !!o.choices && o.choices[p.id] === true),
       }),
-      h(doc, 'label', { for: id }, purposeText(p, 'labels', o.locale, t.purposes)),
+      h(doc, 'label', { for: id }, label(p)),
       h(doc, 'p', { id: `${id}-d` }, [note, purposeText(p, 'descriptions', o.locale)].filter(Boolean).join(' ')));
   });
 
   const main = h(doc, 'div', { id: 'cg-main' },
     h(doc, 'h2', { id: 'cg-title', tabindex: '-1' }, t.title),
-    h(doc, 'p', { id: 'cg-desc' }, `${t.description} `,
+    h(doc, 'p', { id: 'cg-desc' }, `${t.description.replace(/\{(\w+)\}/g, (m, k) => fill[k] || m)} `,
       o.policyUrl ? h(doc, 'a', { href: o.policyUrl, target: '_blank', rel: 'noopener' }, t.policy) : null),
     h(doc, 'div', { class: 'cg-row' },
       button('cg-refuse', t.refuseAll, () => decide('reject_all')),
@@ -60,7 +66,9 @@ export function openBanner(doc, o) {
       button('cg-back', t.back, () => layer(false), true),
       button('cg-save', t.save, () => decide('custom'))));
   const root = h(doc, 'div', {
-    id: 'cg-banner', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-title', 'aria-describedby': 'cg-desc',
+    // lang: a screen reader on a page in another language reads the banner in its own
+    id: 'cg-banner', lang: o.locale, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-title',
+    'aria-describedby': 'cg-desc',
     keydown: onKey,
   }, h(doc, 'button', { type: 'button', id: 'cg-close', 'aria-label': t.close, click: () => decide('dismiss') }, '×'),
   main, prefs);

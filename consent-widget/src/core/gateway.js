@@ -22,7 +22,8 @@ export function createGateway(win, base, siteId) {
     config: () => call('GET', `/v1/sites/${site}/config`, null, {}, 4000),
     notice: (body) => call('POST', `/v1/sites/${site}/notices`, body, {}),
     // a returning visitor proves its subject with its token; without one the gateway starts a new subject
-    record: (body, key, token) => call('POST', '/v1/consents', body, { 'Idempotency-Key': key, ...(token && bearer(token)) }),
+    record: (body, key, token) => call('POST', '/v1/consents', body,
+      { 'Idempotency-Key': key, ...(token && bearer(token)) }),
     current: (token) => call('GET', `/v1/consents/current?site=${site}`, null, bearer(token)),
     withdraw: (token) => call('POST', '/v1/consents/withdraw', { siteId }, bearer(token)),
     // text/plain keeps the beacon a "simple" cross-origin request: no preflight, survives page unload

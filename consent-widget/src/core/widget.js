@@ -158,7 +158,7 @@ export function start(win, script, inlined) {
     const current = state.get();
     noticeId = null;
     banner = openBanner(doc, {
-      texts: textsFor(locale, cfg && cfg.texts), locale, purposes: purposesOf(cfg, doc), gpc, nonce: script.nonce,
+      texts: textsFor(locale, cfg && cfg.texts), locale, controller: cfg && cfg.name, purposes: purposesOf(cfg, doc), gpc, nonce: script.nonce,
       choices: current && current.choices, policyUrl: cfg && cfg.policy && cfg.policy.url,
       onDecide(action, picks) {
         banner = null;

@@ -1,9 +1,10 @@
 // Built-in English texts; a site's config.texts.en may replace any of them.
 export default {
   title: 'Your privacy',
-  description: 'With your consent, we use cookies and similar technologies to measure our audience and improve '
-    + 'our services. You can accept, refuse or choose purpose by purpose, and change your mind at any time '
-    + 'through "Cookie preferences".',
+  // {controller}: the site's name (the controller), else `controller`; {purposes}: the optional purposes' labels
+  description: 'With your consent, {controller} uses cookies and similar technologies for: {purposes}. You can '
+    + 'accept, refuse or choose purpose by purpose, and change your mind at any time through "Cookie preferences".',
+  controller: 'this site',
   policy: 'Privacy policy',
   acceptAll: 'Accept all',
   refuseAll: 'Refuse all',
