@@ -1,17 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CSS } from '../src/core/styles.js';
+import { CSS, injectStyle } from '../src/core/styles.js';
+import { page } from './support/env.js';
 
 test('accept and refuse have no rule of their own, so they look the same', () => {
   assert.doesNotMatch(CSS, /#cg-accept|#cg-refuse/);
   assert.match(CSS, /#cg-banner \.cg-btn\{/);
 });
 
-test('keyboard focus is visible and everything is scoped to the banner', () => {
-  assert.match(CSS, /:focus-visible\{outline:3px solid/);
+test('keyboard focus is visible and everything is scoped to the banner or the floating button', () => {
+  assert.match(CSS, /#cg-banner :focus-visible,#cg-fab:focus-visible\{outline:3px solid/);
   for (const rule of CSS.split('\n')) {
-    if (!rule.startsWith('@media')) assert.match(rule, /^#cg-banner/, rule);
+    if (!rule.startsWith('@media')) assert.match(rule, /^#cg-(banner|fab)\b/, rule);
   }
+});
+
+test('the floating button is fixed bottom-left, above the page, large enough to hit', () => {
+  const fab = CSS.match(/^#cg-fab\{([^}]*)\}/m)[1];
+  for (const decl of ['position:fixed', 'left:1rem', 'bottom:1rem', 'min-height:44px']) assert.ok(fab.includes(decl), decl);
+});
+
+test('the stylesheet goes in once, with the nonce', () => {
+  const { document: doc } = page();
+  injectStyle(doc, 'n0nce');
+  injectStyle(doc, 'other');
+  assert.equal(doc.querySelectorAll('style#cg-style').length, 1);
+  assert.equal(doc.getElementById('cg-style').nonce, 'n0nce');
+  assert.equal(doc.getElementById('cg-style').textContent, CSS);
 });
 
 function luminance(hex) {

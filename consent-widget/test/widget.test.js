@@ -386,6 +386,50 @@ test('show() and [data-cg-open] reopen the banner with the current choices', asy
   assert.equal(p.api.getConsent().subjectId, subjectId, 'a change keeps the subject, so its expiry stays fixed');
 });
 
+// -- the floating button ---------------------------------------------------------------------------
+const withButton = (floatingButton) => (w) => fakeGateway(w, { config: { ...CONFIG, widget: { floatingButton, repromptAfterRefusalDays: null } } });
+
+test('floating button: none while the banner is open, then there; it reopens the banner and gets focus back', async () => {
+  const p = await load({ languages: ['en'], gateway: withButton(true) });
+  assert.equal(p.$('#cg-fab'), null, 'no choice yet');
+  p.$('#cg-refuse').click();
+  await settle();
+  const fab = p.$('#cg-fab');
+  assert.equal(fab.textContent, 'Cookie preferences');
+  assert.equal(fab.getAttribute('lang'), 'en');
+  fab.focus();
+  fab.click();
+  await settle();
+  assert.ok(p.$('#cg-banner'));
+  assert.equal(p.$('#cg-fab'), null, 'not beside the banner');
+  assert.ok(p.$('#cg-banner').contains(p.doc.activeElement));
+  p.$('#cg-accept').click();
+  await settle();
+  assert.equal(p.$('#cg-fab'), fab);
+  assert.equal(p.doc.activeElement, fab, 'focus returns to what opened the banner');
+  assert.equal(p.gw.consents.at(-1).method, 'accept_all');
+});
+
+test('floating button: shown at once to a returning visitor, in the banner\'s locale', async () => {
+  const first = await load({ gateway: withButton(true) });
+  const token = first.gw.issue({ statistics: true }, 'subject-1');
+  const p = await load({ lang: 'fr', cookie: `cg_consent=${token}; path=/`,
+    gateway: (w) => Object.assign(withButton(true)(w), { valid: first.gw.valid }) });
+  assert.equal(p.$('#cg-banner'), null);
+  assert.equal(p.$('#cg-fab').textContent, 'Préférences cookies');
+  assert.equal(p.$('#cg-fab').getAttribute('lang'), 'fr');
+});
+
+test('floating button: not shown when the setting is false or absent (older gateway)', async () => {
+  for (const gateway of [withButton(false), (w) => fakeGateway(w)]) {
+    const p = await load({ gateway });
+    p.$('#cg-accept').click();
+    await settle();
+    assert.ok(p.api.getConsent());
+    assert.equal(p.$('#cg-fab'), null);
+  }
+});
+
 test('onChange listeners and unsubscribe', async () => {
   const p = await load();
   const seen = [];

@@ -1,28 +1,13 @@
 // The consent dialog: first layer (refuse all / accept all / customise), second layer (one checkbox per
 // purpose). Pure DOM: it reports the visitor's decision and knows nothing of the gateway.
-import { CSS } from './styles.js';
+import { h } from '../utils/dom.js';
+import { injectStyle } from './styles.js';
 import { gpcLocked, purposeText } from './purposes.js';
 
-function h(doc, tag, attrs, ...children) {
-  const el = doc.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (typeof v === 'function') el.addEventListener(k, v);
-    else if (v != null && v !== false) el.setAttribute(k, v === true ? '' : v);
-  }
-  el.append(...children.filter((c) => c != null));
-  return el;
-}
-
-function injectStyle(doc, nonce) {
-  if (doc.getElementById('cg-style')) return;
-  const style = h(doc, 'style', { id: 'cg-style' }, CSS);
-  if (nonce) style.nonce = nonce;
-  doc.head.append(style);
-}
-
 /**
- * Opens the dialog and returns {close()}. `o`: texts, locale, controller (the site's name), purposes, gpc, choices (the current consent's,
- * to show when re-opening; none on a first visit, so nothing is pre-ticked), policyUrl, nonce, and
+ * Opens the dialog and returns {close()}. `o`: texts, locale, controller (the site's name), purposes, gpc, choices
+ * (the current consent's, to show when re-opening; none on a first visit, so nothing is pre-ticked), policyUrl,
+ * nonce, and
  * onDecide(action, picks) with action "accept_all" | "reject_all" | "custom" | "dismiss" (× or Escape on the
  * first layer: a refusal, told apart from the "refuse all" button in the proof) and picks {purposeId: checked}.
  */
@@ -56,21 +41,21 @@ export function openBanner(doc, o) {
     h(doc, 'p', { id: 'cg-desc' }, `${t.description.replace(/\{(\w+)\}/g, (m, k) => fill[k] || m)} `,
       o.policyUrl ? h(doc, 'a', { href: o.policyUrl, target: '_blank', rel: 'noopener' }, t.policy) : null),
     h(doc, 'div', { class: 'cg-row' },
-      button('cg-refuse', t.refuseAll, () => decide('reject_all')),
-      button('cg-accept', t.acceptAll, () => decide('accept_all')),
+      button('cg-refuse', t.refuseAll, () => close('reject_all')),
+      button('cg-accept', t.acceptAll, () => close('accept_all')),
       button('cg-customise', t.customise, () => layer(true), true)));
   const prefs = h(doc, 'div', { id: 'cg-prefs', hidden: true },
     h(doc, 'h2', { id: 'cg-prefs-title', tabindex: '-1' }, t.prefsTitle),
     ...purposeRows,
     h(doc, 'div', { class: 'cg-row' },
       button('cg-back', t.back, () => layer(false), true),
-      button('cg-save', t.save, () => decide('custom'))));
+      button('cg-save', t.save, () => close('custom'))));
   const root = h(doc, 'div', {
     // lang: a screen reader on a page in another language reads the banner in its own
     id: 'cg-banner', lang: o.locale, role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-title',
     'aria-describedby': 'cg-desc',
     keydown: onKey,
-  }, h(doc, 'button', { type: 'button', id: 'cg-close', 'aria-label': t.close, click: () => decide('dismiss') }, '×'),
+  }, h(doc, 'button', { type: 'button', id: 'cg-close', 'aria-label': t.close, click: () => close('dismiss') }, '×'),
   main, prefs);
 
   function focusable() {
@@ -87,7 +72,7 @@ export function openBanner(doc, o) {
   function onKey(e) {
     if (e.key === 'Escape') {
       e.preventDefault();
-      if (prefs.hidden) decide('dismiss');
+      if (prefs.hidden) close('dismiss');
       else layer(false);
     } else if (e.key === 'Tab') {
       const list = focusable();
@@ -102,21 +87,22 @@ export function openBanner(doc, o) {
   function onFocusIn(e) {
     if (!root.contains(e.target)) focusable()[0].focus();
   }
-  function close() {
+  // with an action: the visitor's decision, reported before focus goes back
+  function close(action) {
     doc.removeEventListener('focusin', onFocusIn);
     root.remove();
+    if (action) {
+      const picks = {};
+      root.querySelectorAll('input[data-purpose]').forEach((i) => { picks[i.getAttribute('data-purpose')] = i.checked; });
+      o.onDecide(action, picks);
+    }
+    // after the decision, which may bring back the element that opened the banner (the floating button)
     if (previous && previous.focus && previous !== doc.body) previous.focus();
-  }
-  function decide(action) {
-    const picks = {};
-    root.querySelectorAll('input[data-purpose]').forEach((i) => { picks[i.getAttribute('data-purpose')] = i.checked; });
-    close();
-    o.onDecide(action, picks);
   }
 
   injectStyle(doc, o.nonce);
   doc.body.append(root);
   doc.addEventListener('focusin', onFocusIn);
   layer(false);
-  return { close };
+  return { close: () => close() };
 }

@@ -11,6 +11,7 @@ import { openBanner } from './banner.js';
 import { consentDefault, consentUpdate } from './consent-mode.js';
 import { createConsentState } from './consent-state.js';
 import { deleteRefusedCookies } from './cookie-cleanup.js';
+import { createFloatingButton } from './floating-button.js';
 import { createGateway } from './gateway.js';
 import { inlinedConfig } from './inline-config.js';
 import { createPending } from './pending.js';
@@ -63,6 +64,14 @@ export function start(win, script, inlined) {
   let token = null; // the cookie's token while it stands
   let noticeId = null; // the notice of the banner on screen
   let banner = null;
+  const localeNow = () => pickLocale(wantedLocales(win), (config && config.locales) || ['en', 'fr']);
+  const floating = createFloatingButton(doc, () => show());
+  // the floating button, when the site wants one: there once a choice exists, never beside the banner
+  function syncFloating() {
+    const locale = localeNow();
+    floating(!banner && !!state.get() && !!config && !!config.widget && config.widget.floatingButton === true,
+      locale, textsFor(locale, config && config.texts).prefsTitle, script.nonce);
+  }
 
   function loadConfig() {
     if (!configCall) {
@@ -91,6 +100,7 @@ export function start(win, script, inlined) {
     activateScripts(doc, choices);
     state.set(consent);
     tracker.pageview();
+    syncFloating();
   }
   function fromToken(p) {
     return {
@@ -154,17 +164,18 @@ export function start(win, script, inlined) {
     await ready(doc);
     const cfg = await loadConfig();
     if (unknownSite || banner) return;
-    const locale = pickLocale(wantedLocales(win), (cfg && cfg.locales) || ['en', 'fr']);
+    const locale = localeNow();
     const current = state.get();
     noticeId = null;
     banner = openBanner(doc, {
-      texts: textsFor(locale, cfg && cfg.texts), locale, controller: cfg && cfg.name, purposes: purposesOf(cfg, doc), gpc, nonce: script.nonce,
-      choices: current && current.choices, policyUrl: cfg && cfg.policy && cfg.policy.url,
+      texts: textsFor(locale, cfg && cfg.texts), locale, controller: cfg && cfg.name, purposes: purposesOf(cfg, doc),
+      gpc, nonce: script.nonce, choices: current && current.choices, policyUrl: cfg && cfg.policy && cfg.policy.url,
       onDecide(action, picks) {
         banner = null;
         choose(action, picks, locale);
       },
     });
+    syncFloating();
     if (cfg) {
       gw.notice({ policyVersion: cfg.policy.version, locale })
         .then((r) => { if (r.status === 201 && r.body) noticeId = r.body.noticeId; }, () => {});
@@ -192,7 +203,7 @@ export function start(win, script, inlined) {
         // unreachable: the refusal below is applied now and recorded later
       }
     }
-    await choose('reject_all', {}, pickLocale(wantedLocales(win), (config && config.locales) || ['en', 'fr']));
+    await choose('reject_all', {}, localeNow());
     return state.get();
   }
 
