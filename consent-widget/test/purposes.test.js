@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposeText, purposesOf } from '../src/core/purposes.js';
+import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposeText, purposesOf, refusesAll } from '../src/core/purposes.js';
 import { CONFIG, page } from './support/env.js';
 
 const [necessary, statistics, prospecting] = CONFIG.purposes;
@@ -33,6 +33,12 @@ test('refusal and dismissal keep the required purposes on and ignore ticked boxe
     { necessary: true, statistics: true, prospecting: false });
   assert.deepEqual(choicesFor(CONFIG.purposes, true, 'custom', ticked),
     { necessary: true, statistics: true, prospecting: false }, 'GPC wins over a tick');
+});
+
+test('a refusal is any choice granting only required purposes', () => {
+  assert.equal(refusesAll(CONFIG.purposes, { necessary: true, statistics: false, prospecting: false }), true);
+  assert.equal(refusesAll(CONFIG.purposes, { necessary: true }), true, 'left out counts as refused');
+  assert.equal(refusesAll(CONFIG.purposes, { necessary: true, statistics: true }), false);
 });
 
 test('choices from the purposes a token grants', () => {

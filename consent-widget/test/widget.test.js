@@ -430,6 +430,56 @@ test('floating button: not shown when the setting is false or absent (older gate
   }
 });
 
+// -- asking again after a refusal ------------------------------------------------------------------
+/** A returning visitor whose consent `choices` was given `days` ago, on a site asking again after `reprompt` days. */
+async function returning(choices, days, reprompt) {
+  const config = { ...CONFIG, widget: { floatingButton: false, repromptAfterRefusalDays: reprompt } };
+  const first = await load({ gateway: (w) => fakeGateway(w, { config }) });
+  const token = first.gw.issue(choices, 'subject-1');
+  first.gw.valid.get(token).givenAt = new Date(Date.now() - days * 86400e3).toISOString();
+  const p = await load({ cookie: `cg_consent=${token}; path=/`,
+    gateway: (w) => Object.assign(fakeGateway(w, { config }), { valid: first.gw.valid }) });
+  return { ...p, token };
+}
+const refused = { statistics: false, prospecting: false };
+
+test('after a refusal older than repromptAfterRefusalDays the banner asks again, for the same subject', async () => {
+  const p = await returning(refused, 31, 30);
+  assert.ok(p.$('#cg-banner'));
+  assert.equal(p.api.getConsent().choices.statistics, false, 'the refusal holds until the new answer');
+  assert.equal(p.$('#stats').getAttribute('type'), 'text/plain');
+  assert.ok(paths(p.gw).includes(`POST /v1/sites/${SITE}/notices`));
+  p.$('#cg-accept').click();
+  await settle();
+  assert.equal(records(p.gw)[0].bearer, p.token);
+  assert.equal(p.api.getConsent().subjectId, 'subject-1');
+  assert.equal(p.api.getConsent().choices.statistics, true);
+});
+
+test('no asking again before the delay, after a consent that grants something, or without the setting', async () => {
+  for (const [choices, days, reprompt, why] of [
+    [refused, 29, 30, 'too early'],
+    [{ statistics: true, prospecting: false }, 400, 30, 'not a refusal'],
+    [refused, 390, null, 'no setting: asked again at expiry only'],
+    [refused, 390, undefined, 'older gateway'],
+  ]) {
+    const p = await returning(choices, days, reprompt);
+    assert.equal(p.$('#cg-banner'), null, why);
+    assert.ok(p.api.getConsent(), why);
+  }
+});
+
+test('a custom choice ticking nothing and a dismissal count as refusals; 0 days asks on the next visit', async () => {
+  assert.ok((await returning({ statistics: false }, 0, 0)).$('#cg-banner'));
+  const first = await load({ gateway: (w) => fakeGateway(w, { config: { ...CONFIG, widget: { repromptAfterRefusalDays: 0 } } }) });
+  first.$('#cg-close').click();
+  await settle();
+  assert.equal(first.gw.consents[0].method, 'dismiss');
+  const next = await load({ cookie: first.cookie(), gateway: (w) => Object.assign(
+    fakeGateway(w, { config: { ...CONFIG, widget: { repromptAfterRefusalDays: 0 } } }), { valid: first.gw.valid }) });
+  assert.ok(next.$('#cg-banner'));
+});
+
 test('onChange listeners and unsubscribe', async () => {
   const p = await load();
   const seen = [];

@@ -38,6 +38,11 @@ export function methodFor(action, purposes, gpc) {
   return action !== 'dismiss' && purposes.some((p) => gpcLocked(p, gpc)) ? 'gpc' : action;
 }
 
+/** Whether `choices` refuse every optional purpose: "refuse all", a dismissal, or a custom choice ticking none. */
+export function refusesAll(purposes, choices) {
+  return purposes.every((p) => p.required || choices[p.id] !== true);
+}
+
 /** Choices from the purpose ids a token grants, for every known purpose. */
 export function choicesFromGranted(granted, purposes) {
   const choices = {};

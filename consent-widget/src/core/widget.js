@@ -16,7 +16,7 @@ import { createGateway } from './gateway.js';
 import { inlinedConfig } from './inline-config.js';
 import { createPending } from './pending.js';
 import { openPreferences } from './preferences.js';
-import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposesOf } from './purposes.js';
+import { choicesFor, choicesFromGranted, gpcLocked, methodFor, purposesOf, refusesAll } from './purposes.js';
 import { activateScripts } from './scripts.js';
 
 const COOKIE = 'cg_consent';
@@ -64,12 +64,14 @@ export function start(win, script, inlined) {
   let token = null; // the cookie's token while it stands
   let noticeId = null; // the notice of the banner on screen
   let banner = null;
+  // the site's widget settings (floatingButton, repromptAfterRefusalDays); older gateways send none
+  const settings = () => (config && config.widget) || {};
   const localeNow = () => pickLocale(wantedLocales(win), (config && config.locales) || ['en', 'fr']);
   const floating = createFloatingButton(doc, () => show());
   // the floating button, when the site wants one: there once a choice exists, never beside the banner
   function syncFloating() {
     const locale = localeNow();
-    floating(!banner && !!state.get() && !!config && !!config.widget && config.widget.floatingButton === true,
+    floating(!banner && !!state.get() && settings().floatingButton === true,
       locale, textsFor(locale, config && config.texts).prefsTitle, script.nonce);
   }
 
@@ -208,6 +210,16 @@ export function start(win, script, inlined) {
   }
 
   // -- start-up -------------------------------------------------------------------------------------
+  // After a refusal the site may ask again before the consent expires, no sooner than its
+  // repromptAfterRefusalDays after the refusal was given (the record's givenAt: the token has no such time, and
+  // without the gateway's answer nobody asks). The refusal holds meanwhile, and the new answer goes with the
+  // same token, so the same subject.
+  function repromptDue(record) {
+    const days = settings().repromptAfterRefusalDays;
+    return typeof days === 'number' && refusesAll(config.purposes, record.choices)
+      && Date.now() >= Date.parse(record.givenAt) + days * 864e5;
+  }
+
   const valid = (claims) => claims && claims.site === siteId && claims.exp * 1000 > Date.now();
   async function boot() {
     const configLoaded = loadConfig();
@@ -243,7 +255,10 @@ export function start(win, script, inlined) {
     await configLoaded;
     if (unknownSite) return;
     if (!res || res.status >= 500) return apply(fromToken(claims));
-    if (res.status === 200 && res.body && !res.body.renewRequired) return apply(publicRecord(res.body));
+    if (res.status === 200 && res.body && !res.body.renewRequired) {
+      apply(publicRecord(res.body));
+      return repromptDue(res.body) && show();
+    }
     // a substantial policy change keeps the cookie, so the new consent stays with the same subject
     if (!(res.status === 200 && res.body)) forget();
     return show();
