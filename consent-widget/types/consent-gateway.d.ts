@@ -17,6 +17,12 @@
  *   <a href="#" data-cg-preferences>Manage my consent</a>
  * The page sends the visitor back to the same URL with `#cg_token=…`; the widget adopts that consent, takes the
  * parameter out of the address bar and keeps the rest of the fragment.
+ *
+ * Site settings (config `widget`, absent on older gateways): `floatingButton: true` adds a fixed "Cookie
+ * preferences" button (bottom left, id `cg-fab`) once a choice exists, which reopens the banner;
+ * `repromptAfterRefusalDays: n` shows the banner again to a visitor whose consent refuses every optional purpose
+ * once n days have passed since that choice (null: only when the consent expires).
+ * The × button and Escape on the banner's first layer record a refusal with method "dismiss".
  */
 
 /** A purpose id from the site's configuration, e.g. "necessary", "statistics", "prospecting". */
@@ -67,14 +73,21 @@ export interface ConsentGateway {
  */
 export interface ConsentTexts {
   title: string;
+  /**
+   * First layer. `{controller}` becomes the site's name (the controller), `{purposes}` the labels of its optional
+   * purposes, comma-separated.
+   */
   description: string;
+  /** Stands for the site's name in `description` when the configuration cannot be had. */
+  controller: string;
   /** Link text to the policy URL of the site configuration. */
   policy: string;
   acceptAll: string;
   refuseAll: string;
   customise: string;
-  /** Accessible name of the × button, which refuses all. */
+  /** Accessible name of the × button, which refuses all (recorded as a dismissal). */
   close: string;
+  /** Heading of the second layer, and the floating button's label. */
   prefsTitle: string;
   save: string;
   back: string;
