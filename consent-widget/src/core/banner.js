@@ -7,9 +7,9 @@ import { gpcLocked, purposeText } from './purposes.js';
 /**
  * Opens the dialog and returns {close()}. `o`: texts, locale, controller (the site's name), purposes, gpc, choices
  * (the current consent's, to show when re-opening; none on a first visit, so nothing is pre-ticked), policyUrl,
- * nonce, and
- * onDecide(action, picks) with action "accept_all" | "reject_all" | "custom" | "dismiss" (× or Escape on the
- * first layer: a refusal, told apart from the "refuse all" button in the proof) and picks {purposeId: checked}.
+ * nonce, and onDecide(action, picks) with action "accept_all" | "reject_all" | "custom" | "dismiss" (× or Escape
+ * on the first layer: a refusal, told apart from the "refuse all" button in the proof) and picks
+ * {purposeId: checked}.
  */
 export function openBanner(doc, o) {
   const t = o.texts;

@@ -10,12 +10,14 @@ import { injectStyle } from './styles.js';
 export function createFloatingButton(doc, open) {
   let el = null; // one element for the page's life, so focus can come back to it after the banner it opened
   return (on, locale, label, nonce) => {
-    if (!on) return el && el.remove();
-    if (!el) el = h(doc, 'button', { type: 'button', id: 'cg-fab', click: open });
-    el.lang = locale; // the label's language, whatever the page's
-    el.textContent = label; // visible, so the accessible name is what sighted users read too
-    injectStyle(doc, nonce);
-    if (!el.isConnected) doc.body.append(el);
-    return undefined;
+    if (!on) {
+      if (el) el.remove();
+    } else {
+      if (!el) el = h(doc, 'button', { type: 'button', id: 'cg-fab', click: open });
+      el.lang = locale; // the label's language, whatever the page's
+      el.textContent = label; // visible, so the accessible name is what sighted users read too
+      injectStyle(doc, nonce);
+      if (!el.isConnected) doc.body.append(el);
+    }
   };
 }

@@ -50,9 +50,13 @@ export function start(win, script, inlined) {
   const gpc = win.navigator.globalPrivacyControl === true;
   const gw = createGateway(win, base, siteId);
   const state = createConsentState(doc);
-  // the token the record call presented was refused: the pending choice replaces that consent, so only the
-  // token goes and the choice is sent once more without it
-  const pending = createPending(win, (body, key) => gw.record(body, key, token), () => !!token && !forget(true));
+  const pending = createPending(win, (body, key) => gw.record(body, key, token), () => {
+    if (!token) return false;
+    // the token the record call presented was refused: the pending choice replaces that consent, so only the
+    // token goes, and the choice is sent once more without it
+    forget(true);
+    return true;
+  });
   const tracker = createTracker(win, gw.collect, siteId, () => {
     const c = state.get();
     return c && !c.pending && c.choices.statistics === true ? token : null;
