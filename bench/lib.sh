@@ -103,9 +103,15 @@ stop_bare() {
   BARE_PID=""
 }
 
+# The load generator is one client measured against the gateway's capacity, not a crowd of visitors: the
+# per-network rate limits (CG_RATE_*) are off, as an operator would allow-list a load test. Everything else runs
+# as in production (connection cap, in-flight cap, read deadlines). BENCH_RATE_LIMITS=1 keeps the defaults.
 start_gateway() {
-  CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$BENCH_DB" CG_ADMIN_TOKEN="$ADMIN_TOKEN" \
-    CG_TRUSTED_PROXIES=127.0.0.1/32 CG_HTTP_PORT="$GW_PORT" \
+  local limits=(CG_RATE_CONSENTS_PER_MINUTE=0 CG_RATE_NOTICES_PER_MINUTE=0 CG_RATE_COLLECT_PER_MINUTE=0)
+  if [ "${BENCH_RATE_LIMITS:-0}" = 1 ]; then limits=(); fi
+  env "${limits[@]}" CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$BENCH_DB" CG_ADMIN_TOKEN="$ADMIN_TOKEN" \
+    CG_TRUSTED_PROXIES=127.0.0.1/32 CG_HTTP_PORT="$GW_PORT" CG_MANAGEMENT_PORT="${GW_MANAGEMENT_PORT:-18091}" \
+    CG_PUBLIC_URL="http://127.0.0.1:$GW_PORT" \
     java -Xmx256m -jar "$GW_JAR" >"$RUN_DIR/gateway.log" 2>&1 &
   GW_PID=$!
   wait_http "http://127.0.0.1:$GW_PORT/health/ready" "$GW_PID" 90 \

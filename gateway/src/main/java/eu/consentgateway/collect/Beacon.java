@@ -2,17 +2,24 @@ package eu.consentgateway.collect;
 
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bodies;
+import eu.consentgateway.terminal.FreeText;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** An analytics beacon as the page sent it, checked for shape; nothing here is stored as is. */
+/**
+ * An analytics beacon as the page sent it, checked for shape and screened: the page path, the event name and
+ * the property values pass through {@link FreeText} (no e-mail, address, long number or opaque id survives),
+ * properties are limited in number, key pattern and length. The referrer keeps only its host.
+ */
 record Beacon(String siteId, String token, String type, String name, String page, String referrerHost,
     JsonObject props, Integer screenW, Integer screenH, UUID eventId) {
 
   private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} _.:/-]{1,120}");
+  private static final Pattern PROP_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,39}");
   private static final int MAX_PROPS = 20;
+  private static final int MAX_PROP_VALUE = 200;
 
   static Beacon parse(JsonObject o) {
     String siteId = Bodies.string(o, "siteId", true, 64);
@@ -25,22 +32,10 @@ record Beacon(String siteId, String token, String type, String name, String page
     if (name != null && !NAME.matcher(name).matches()) {
       throw ApiError.badRequest("invalid_field", "'name' has characters that are not allowed");
     }
+    name = FreeText.screen(name);
     String page = page(Bodies.string(o, "url", true, 2000));
     String referrer = Bodies.string(o, "referrer", false, 2000);
-    JsonObject props = Bodies.object(o, "props", false);
-    if (props != null) {
-      if (props.size() > MAX_PROPS) {
-        throw ApiError.badRequest("invalid_field", "'props' has more than " + MAX_PROPS + " entries");
-      }
-      props.forEach(e -> {
-        Object v = e.getValue();
-        boolean scalar = v == null || v instanceof Boolean || v instanceof Number
-            || (v instanceof String s && s.length() <= 200);
-        if (e.getKey().length() > 40 || !scalar) {
-          throw ApiError.badRequest("invalid_field", "'props' values must be short strings, numbers or booleans");
-        }
-      });
-    }
+    JsonObject props = props(Bodies.object(o, "props", false));
     Integer w = null;
     Integer h = null;
     JsonObject screen = Bodies.object(o, "screen", false);
@@ -59,18 +54,53 @@ record Beacon(String siteId, String token, String type, String name, String page
         : host(referrer), props, w, h, eventId);
   }
 
+  /** At most {@link #MAX_PROPS} entries, keys of a fixed pattern, short scalar values, every string screened. */
+  static JsonObject props(JsonObject props) {
+    if (props == null) {
+      return null;
+    }
+    if (props.size() > MAX_PROPS) {
+      throw ApiError.badRequest("invalid_field", "'props' has more than " + MAX_PROPS + " entries");
+    }
+    JsonObject out = new JsonObject();
+    props.forEach(e -> {
+      if (!PROP_KEY.matcher(e.getKey()).matches()) {
+        throw ApiError.badRequest("invalid_field", "'props' keys must match " + PROP_KEY.pattern());
+      }
+      Object v = e.getValue();
+      if (v instanceof String s && s.length() <= MAX_PROP_VALUE) {
+        out.put(e.getKey(), FreeText.screen(s));
+      } else if (v instanceof Number n) {
+        // a number can be a phone or card number too
+        String digits = n.toString();
+        out.put(e.getKey(), FreeText.screen(digits).equals(digits) ? n : FreeText.NUMBER);
+      } else if (v == null || v instanceof Boolean) {
+        out.put(e.getKey(), v);
+      } else {
+        throw ApiError.badRequest("invalid_field", "'props' values must be strings of at most " + MAX_PROP_VALUE
+            + " characters, numbers or booleans");
+      }
+    });
+    return out;
+  }
+
   /** Origin and path only: query strings and fragments often carry e-mails or tokens. */
   static String page(String url) {
     URI uri = uri(url, "url");
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    return uri.getScheme() + "://" + uri.getHost().toLowerCase() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
-        + (path.length() > 500 ? path.substring(0, 500) : path);
+    String path = FreeText.path(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
+    String host = uri.getHost().toLowerCase();
+    return uri.getScheme() + "://" + (FreeText.ipLiteral(host) ? FreeText.IP : host)
+        + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (path.length() > 500 ? path.substring(0, 500) : path);
   }
 
   static String host(String url) {
     try {
       URI uri = new URI(url);
-      return uri.getHost() == null ? null : uri.getHost().toLowerCase();
+      if (uri.getHost() == null) {
+        return null;
+      }
+      String host = uri.getHost().toLowerCase();
+      return FreeText.ipLiteral(host) ? FreeText.IP : host;
     } catch (Exception e) {
       return null; // a referrer we cannot read is simply not kept
     }

@@ -6,15 +6,18 @@ import eu.consentgateway.forward.Outbox;
 import eu.consentgateway.forward.OutboxRow;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bodies;
+import eu.consentgateway.limit.RateLimiter;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
 import eu.consentgateway.store.BatchWriter;
 import eu.consentgateway.store.RedisBus;
+import eu.consentgateway.store.WriteHealth;
 import eu.consentgateway.terminal.ClientAddress;
 import eu.consentgateway.terminal.GeoIp;
 import eu.consentgateway.terminal.UserAgents;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,27 +29,34 @@ import java.util.List;
 
 /**
  * {@code POST /v1/collect}: a beacon is stored and queued for forwarding only under a valid consent for
- * statistics; without one the answer is 204 and nothing is stored, queued, counted or logged.
+ * statistics; without one the answer is 204 and nothing is stored, queued, counted or logged. When the
+ * consent cannot be checked or the beacon cannot be stored (a store is down) the answer is 503, never a 204.
  */
 public final class CollectRoutes {
   static final String PURPOSE = "statistics";
+  private static final long SALT_PURGE_MS = 10 * 60_000L;
 
   private final SiteRegistry sites;
   private final Consents consents;
   private final Enricher enricher;
   private final VisitorSalt salt;
   private final Clock clock;
+  private final RateLimiter limiter;
+  private final ClientAddress addresses;
   private final ThreadLocal<BatchWriter<CollectStore.Item, Void>> writers;
 
-  public CollectRoutes(SiteRegistry sites, Consents consents, Pool terminalPool, RedisBus redis, UserAgents userAgents,
-      GeoIp geo, ClientAddress addresses, Clock clock) {
+  public CollectRoutes(SiteRegistry sites, Consents consents, Pool terminalPool, Pool gatewayPool, RedisBus redis,
+      UserAgents userAgents, GeoIp geo, ClientAddress addresses, Clock clock, RateLimiter limiter,
+      WriteHealth writes) {
     this.sites = sites;
     this.consents = consents;
     this.enricher = new Enricher(userAgents, geo, addresses);
-    this.salt = new VisitorSalt(redis, clock);
+    this.salt = new VisitorSalt(redis, terminalPool, gatewayPool, clock);
     this.clock = clock;
-    CollectStore store = new CollectStore(terminalPool, redis);
-    this.writers = ThreadLocal.withInitial(store::writer); // one per event loop, as for consents
+    this.limiter = limiter;
+    this.addresses = addresses;
+    CollectStore store = new CollectStore(terminalPool);
+    this.writers = ThreadLocal.withInitial(() -> store.writer(writes)); // one per event loop, as for consents
   }
 
   public void mount(Router router) {
@@ -54,7 +64,17 @@ public final class CollectRoutes {
     router.post("/v1/collect").handler(this::collect);
   }
 
+  /** Deletes expired visitor salts now and every ten minutes; returns the timer. */
+  public long start(Vertx vertx) {
+    salt.purge().onFailure(e -> { /* next round */ });
+    return vertx.setPeriodic(SALT_PURGE_MS, id -> salt.purge().onFailure(e -> { /* next round */ }));
+  }
+
   private void collect(RoutingContext ctx) {
+    RateLimiter.Decision allowed = limiter.acquire(RateLimiter.Bucket.COLLECT, addresses.prefixOf(ctx));
+    if (!allowed.allowed()) {
+      throw ApiError.tooManyRequests(allowed.retryAfterSeconds());
+    }
     String type = ctx.request().getHeader("Content-Type");
     if (type != null && !type.startsWith("application/json") && !type.startsWith("text/plain")) {
       throw new ApiError(415, "unsupported_media_type", "send the beacon as application/json or text/plain");
@@ -71,12 +91,17 @@ public final class CollectRoutes {
       }
       return consents.verifyQuietly(beacon.token(), site)
           .compose(claims -> claims.grants(PURPOSE) ? store(ctx, site, beacon, claims) : Future.succeededFuture(false),
-              refused -> Future.succeededFuture(false));
-    }).onSuccess(stored -> ctx.response().setStatusCode(stored ? 202 : 204).end()).onFailure(ctx::fail);
+              // a refused token is "no consent"; a consent that could not be checked is an outage
+              refused -> refused instanceof ApiError ? Future.succeededFuture(false) : Future.failedFuture(refused));
+    }).onSuccess(stored -> {
+      if (!ctx.response().ended()) {
+        ctx.response().setStatusCode(stored ? 202 : 204).end();
+      }
+    }).onFailure(ctx::fail);
   }
 
   private Future<Boolean> store(RoutingContext ctx, Site site, Beacon beacon, TokenClaims claims) {
-    return salt.today().compose(daySalt -> {
+    return salt.today(site).compose(daySalt -> {
       Instant now = clock.instant();
       TerminalEvent event = enricher.enrich(beacon, ctx, now, salt.hash(daySalt, site.id(), claims.subjectId()));
       List<OutboxRow> deliveries = site.destinations().isEmpty() ? List.of()

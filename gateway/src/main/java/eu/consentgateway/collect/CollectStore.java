@@ -2,12 +2,9 @@ package eu.consentgateway.collect;
 
 import eu.consentgateway.forward.OutboxRow;
 import eu.consentgateway.store.BatchWriter;
-import eu.consentgateway.store.RedisBus;
+import eu.consentgateway.store.WriteHealth;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.core.json.JsonObject;
@@ -18,12 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes beacons in batches: one Redis round trip drops event ids seen in the last 24 h, then one
- * transaction (as role cg_terminal) inserts the terminal events and their outbox rows together.
- * A beacon's future completes after that commit, so a 202 always means durable.
+ * Writes beacons in batches: one transaction (as role cg_terminal) inserts the terminal events and their
+ * outbox rows together. PostgreSQL alone decides what is a duplicate (the primary key on the event id): a
+ * retried beacon whose first attempt is still being written waits for that write and is then skipped, and if
+ * that write failed the retry is the one stored. A beacon's future completes after the commit, so a 202
+ * always means durable.
  */
 final class CollectStore {
-  static final String SEEN_PREFIX = "cg:ev:";
   // One statement per batch (one round trip, one commit): the events, then the outbox rows of the events
   // that were new. The join on event_id happens inside the statement; the outbox never stores it.
   private static final String INSERT = """
@@ -49,25 +47,29 @@ final class CollectStore {
   }
 
   private final Pool pool;
-  private final RedisBus redis;
 
-  CollectStore(Pool pool, RedisBus redis) {
+  CollectStore(Pool pool) {
     this.pool = pool;
-    this.redis = redis;
   }
 
-  BatchWriter<Item, Void> writer() {
-    return new BatchWriter<>(1024, 1, this::write);
+  BatchWriter<Item, Void> writer(WriteHealth health) {
+    return new BatchWriter<>(1024, 1, health, this::write);
   }
 
   private Future<List<Void>> write(List<Item> items) {
-    return firstSeen(items).compose(fresh -> fresh.isEmpty() ? Future.succeededFuture()
-        : pool.preparedQuery(INSERT).execute(columns(fresh)).<Void>mapEmpty()
-            .recover(e -> forget(fresh).transform(ar -> Future.failedFuture(e))))
+    return pool.preparedQuery(INSERT).execute(columns(items))
         .map(v -> java.util.Collections.nCopies(items.size(), (Void) null));
   }
 
-  private static Tuple columns(List<Item> items) {
+  private static Tuple columns(List<Item> all) {
+    // the same event sent twice into one batch is written once (and its deliveries planned once)
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Item> items = new ArrayList<>(all.size());
+    for (Item item : all) {
+      if (seen.add(item.event().siteId() + "\u0000" + item.event().eventId())) {
+        items.add(item);
+      }
+    }
     int n = items.size();
     Object[][] c = {new String[n], new UUID[n], new OffsetDateTime[n], new String[n], new String[n], new String[n],
         new String[n], new JsonObject[n], new String[n], new String[n], new String[n], new String[n], new String[n],
@@ -100,40 +102,10 @@ final class CollectStore {
         o[k][j] = v[k];
       }
     }
-    Object[] all = new Object[c.length + o.length];
-    System.arraycopy(c, 0, all, 0, c.length);
-    System.arraycopy(o, 0, all, c.length, o.length);
-    return Tuple.from(all);
-  }
-
-  /** The items whose event id Redis had not seen in 24 h; all of them when Redis does not answer. */
-  private Future<List<Item>> firstSeen(List<Item> items) {
-    List<Request> marks = new ArrayList<>(items.size());
-    for (Item item : items) {
-      marks.add(Request.cmd(Command.SET).arg(key(item.event())).arg("1").arg("NX").arg("EX").arg(86_400));
-    }
-    return redis.batch(marks).map(replies -> {
-      List<Item> fresh = new ArrayList<>(items.size());
-      for (int i = 0; i < items.size(); i++) {
-        Response r = replies.get(i);
-        if (r != null) {
-          fresh.add(items.get(i));
-        }
-      }
-      return fresh;
-    }).recover(e -> Future.succeededFuture(items));
-  }
-
-  /** The write failed: un-mark the ids so the page's retry is not taken for a duplicate. */
-  private Future<Void> forget(List<Item> items) {
-    Request del = Request.cmd(Command.DEL);
-    items.forEach(i -> del.arg(key(i.event())));
-    return items.isEmpty() ? Future.succeededFuture()
-        : redis.batch(List.of(del)).<Void>mapEmpty().recover(e -> Future.succeededFuture());
-  }
-
-  private static String key(TerminalEvent e) {
-    return SEEN_PREFIX + e.siteId() + ":" + e.eventId();
+    Object[] params = new Object[c.length + o.length];
+    System.arraycopy(c, 0, params, 0, c.length);
+    System.arraycopy(o, 0, params, c.length, o.length);
+    return Tuple.from(params);
   }
 
 }

@@ -1,6 +1,7 @@
 package eu.consentgateway.collect;
 
 import eu.consentgateway.terminal.ClientAddress;
+import eu.consentgateway.terminal.ClientHints;
 import eu.consentgateway.terminal.GeoIp;
 import eu.consentgateway.terminal.UserAgents;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,7 +17,6 @@ import java.util.regex.Pattern;
  */
 final class Enricher {
   private static final Pattern LANGUAGE = Pattern.compile("^\\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*");
-  private static final Pattern BRAND = Pattern.compile("\"([^\"]+)\";v=\"(\\d+)");
 
   private final UserAgents userAgents;
   private final GeoIp geo;
@@ -34,23 +34,16 @@ final class Enricher {
     String browser = ua.browser();
     String browserMajor = ua.browserMajor();
     String os = ua.os();
-    String hintBrand = req.getHeader("Sec-CH-UA");
-    if ("Other".equals(browser) && hintBrand != null) {
-      Matcher m = BRAND.matcher(hintBrand);
-      while (m.find()) {
-        if (!m.group(1).startsWith("Not") && !m.group(1).equals("Chromium")) {
-          browser = m.group(1);
-          browserMajor = m.group(2);
-          break;
-        }
-      }
+    ClientHints.Brand brand = "Other".equals(browser) ? ClientHints.brand(req.getHeader("Sec-CH-UA")) : null;
+    if (brand != null) {
+      browser = brand.name();
+      browserMajor = brand.major();
     }
-    String platform = unquote(req.getHeader("Sec-CH-UA-Platform"));
-    if (platform != null && !platform.isEmpty() && platform.length() <= 32) {
+    String platform = ClientHints.platform(req.getHeader("Sec-CH-UA-Platform"));
+    if (platform != null) {
       os = platform; // user-agent reduction freezes the OS in the UA string; the hint is the truth
     }
-    String mobileHint = req.getHeader("Sec-CH-UA-Mobile");
-    Boolean mobile = mobileHint == null ? null : "?1".equals(mobileHint.trim());
+    Boolean mobile = ClientHints.mobile(req.getHeader("Sec-CH-UA-Mobile"));
     InetAddress truncated = addresses.truncated(ctx);
     GeoIp.Location where = truncated == null ? GeoIp.Location.UNKNOWN : geo.locate(truncated);
     return new TerminalEvent(b.siteId(), b.eventId(), now, b.type(), b.name(), b.page(), b.referrerHost(), b.props(),
@@ -65,13 +58,5 @@ final class Enricher {
     }
     Matcher m = LANGUAGE.matcher(acceptLanguage);
     return m.find() ? m.group(1).toLowerCase() : null;
-  }
-
-  private static String unquote(String s) {
-    if (s == null) {
-      return null;
-    }
-    String t = s.trim();
-    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
   }
 }

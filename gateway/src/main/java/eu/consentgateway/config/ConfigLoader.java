@@ -20,10 +20,15 @@ import java.util.Set;
  */
 public final class ConfigLoader {
 
-  static final Set<String> KNOWN = Set.of("CG_HTTP_PORT", "CG_PG_URL", "CG_REDIS_URL", "CG_ADMIN_TOKEN",
-      "CG_TOKEN_SECRET", "CG_GEOIP_DB", "CG_TRUSTED_PROXIES", "CG_DEMO", "CG_VERTICLES",
-      "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE", "CG_LOG_LEVEL", "CG_FORWARD_MAX_ATTEMPTS",
-      "CG_TERMINAL_RETENTION_MONTHS");
+  static final Set<String> KNOWN = Set.of("CG_HTTP_PORT", "CG_MANAGEMENT_PORT", "CG_PUBLIC_URL", "CG_PG_URL",
+      "CG_REDIS_URL", "CG_REDIS_PREFIX", "CG_ADMIN_TOKEN", "CG_TOKEN_SECRET", "CG_GEOIP_DB", "CG_TRUSTED_PROXIES",
+      "CG_DEMO", "CG_VERTICLES", "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE", "CG_LOG_LEVEL",
+      "CG_FORWARD_MAX_ATTEMPTS", "CG_TERMINAL_RETENTION_MONTHS", "CG_RATE_CONSENTS_PER_MINUTE",
+      "CG_RATE_NOTICES_PER_MINUTE", "CG_RATE_COLLECT_PER_MINUTE", "CG_RATE_AUTH_FAILURES_PER_MINUTE",
+      "CG_MAX_CONNECTIONS", "CG_MAX_IN_FLIGHT", "CG_REQUEST_READ_TIMEOUT_SECONDS", "CG_KEEP_ALIVE_SECONDS",
+      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS");
+
+  private static final java.util.regex.Pattern REDIS_PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
   private ConfigLoader() {
   }
@@ -69,10 +74,19 @@ public final class ConfigLoader {
 
   private static GatewayConfig build(Map<String, String> v) {
     int port = integer(v, "CG_HTTP_PORT", GatewayConfig.DEFAULT_PORT, 0, 65535);
+    int managementPort = integer(v, "CG_MANAGEMENT_PORT", GatewayConfig.DEFAULT_MANAGEMENT_PORT, 0, 65535);
+    if (managementPort == port && port != 0) {
+      throw new ConfigException("CG_MANAGEMENT_PORT", "must differ from CG_HTTP_PORT (" + port + ")");
+    }
+    String publicUrl = PublicUrl.parse("CG_PUBLIC_URL", optional(v, "CG_PUBLIC_URL").orElse("http://localhost:" + port));
     PgUrl pg = PgUrl.parse("CG_PG_URL", v.getOrDefault("CG_PG_URL", GatewayConfig.DEFAULT_PG_URL));
     String redis = v.getOrDefault("CG_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL);
     if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
       throw new ConfigException("CG_REDIS_URL", "must start with redis:// or rediss://");
+    }
+    String redisPrefix = optional(v, "CG_REDIS_PREFIX").orElse("cg:" + pg.database() + ":");
+    if (!REDIS_PREFIX.matcher(redisPrefix).matches()) {
+      throw new ConfigException("CG_REDIS_PREFIX", "must match " + REDIS_PREFIX.pattern());
     }
     Optional<String> admin = optional(v, "CG_ADMIN_TOKEN");
     if (admin.isPresent() && admin.get().length() < 16) {
@@ -107,9 +121,22 @@ public final class ConfigLoader {
     int grace = integer(v, "CG_SHUTDOWN_GRACE_SECONDS", 10, 0, 600);
     int attempts = integer(v, "CG_FORWARD_MAX_ATTEMPTS", 8, 1, 100);
     int retention = integer(v, "CG_TERMINAL_RETENTION_MONTHS", 25, 1, 120);
-    return new GatewayConfig(port, pg, redis, admin, secrets, geoip, proxies, demo, verticles,
-        Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT, attempts,
-        retention);
+    GatewayConfig.Limits limits = new GatewayConfig.Limits(
+        integer(v, "CG_RATE_CONSENTS_PER_MINUTE", 300, 0, 10_000_000),
+        integer(v, "CG_RATE_NOTICES_PER_MINUTE", 1_200, 0, 10_000_000),
+        integer(v, "CG_RATE_COLLECT_PER_MINUTE", 6_000, 0, 10_000_000),
+        integer(v, "CG_RATE_AUTH_FAILURES_PER_MINUTE", 20, 0, 10_000_000),
+        integer(v, "CG_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
+        integer(v, "CG_MAX_IN_FLIGHT", 2_048, 1, 1_000_000),
+        Duration.ofSeconds(integer(v, "CG_REQUEST_READ_TIMEOUT_SECONDS", 10, 1, 600)),
+        Duration.ofSeconds(integer(v, "CG_KEEP_ALIVE_SECONDS", 30, 1, 3600)));
+    GatewayConfig.Timeouts timeouts = new GatewayConfig.Timeouts(
+        Duration.ofMillis(integer(v, "CG_PG_QUERY_TIMEOUT_MS", 2_000, 50, 600_000)),
+        Duration.ofMillis(integer(v, "CG_PG_CONNECT_TIMEOUT_MS", 2_000, 50, 600_000)),
+        Duration.ofMillis(integer(v, "CG_REDIS_TIMEOUT_MS", 250, 10, 600_000)));
+    return new GatewayConfig(port, managementPort, publicUrl, pg, redis, redisPrefix, admin, secrets, geoip, proxies,
+        demo, verticles, Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT,
+        attempts, retention, limits, timeouts);
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

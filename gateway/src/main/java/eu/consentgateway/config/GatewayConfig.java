@@ -8,8 +8,11 @@ import java.util.Optional;
 /** Validated, immutable configuration of one gateway process; built only by {@link ConfigLoader}. */
 public record GatewayConfig(
     int httpPort,
+    int managementPort,
+    String publicUrl,
     PgUrl pg,
     String redisUrl,
+    String redisPrefix,
     Optional<String> adminToken,
     List<String> tokenSecrets,
     Optional<Path> geoipDb,
@@ -20,9 +23,12 @@ public record GatewayConfig(
     int browserBodyLimit,
     int adminBodyLimit,
     int forwardMaxAttempts,
-    int terminalRetentionMonths) {
+    int terminalRetentionMonths,
+    Limits limits,
+    Timeouts timeouts) {
 
   public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_MANAGEMENT_PORT = 9090;
   public static final String DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/consent_gateway";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final int BROWSER_BODY_LIMIT = 16 * 1024;
@@ -33,7 +39,15 @@ public record GatewayConfig(
     trustedProxies = List.copyOf(trustedProxies);
   }
 
+  /**
+   * What an anonymous caller may ask of one instance: requests per minute per client address prefix (IPv4 /24,
+   * IPv6 /48; 0 turns a limit off), connections, requests in progress, and how long a request may take to arrive.
+   */
+  public record Limits(int consentsPerMinute, int noticesPerMinute, int collectPerMinute, int authFailuresPerMinute,
+      int maxConnections, int maxInFlight, Duration requestReadTimeout, Duration keepAliveTimeout) {
+  }
 
-
-
+  /** How long the gateway waits on a store before answering 503 (or, for Redis, going on without it). */
+  public record Timeouts(Duration pgQuery, Duration pgConnect, Duration redisCommand) {
+  }
 }

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 /** One row of the consent ledger, with everything that proves it. */
 public record ConsentRecord(UUID consentId, String siteId, UUID subjectId, String kind, UUID noticeId,
     String policyVersion, String textHash, String locale, String method, Map<String, Boolean> choices,
-    Instant givenAt, Instant periodStart, Instant expiresAt, UUID supersedes, String requestKey, String ipPrefix,
-    String uaFamily, boolean gpc) {
+    Instant givenAt, Instant periodStart, Instant expiresAt, UUID supersedes, String requestKey, String requestHash,
+    String ipPrefix, String uaFamily, boolean gpc) {
 
   public Set<String> granted() {
     return choices.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)

@@ -4,38 +4,49 @@ import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bearer;
 import eu.consentgateway.http.Bodies;
 import eu.consentgateway.http.Responses;
+import eu.consentgateway.limit.RateLimiter;
 import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
-import eu.consentgateway.site.SiteRoutes;
 import eu.consentgateway.terminal.ClientAddress;
 import eu.consentgateway.terminal.UserAgents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The browser's consent endpoints: notices, consents, current record, withdrawal, receipts. */
+/**
+ * The browser's consent endpoints: notices, consents, current record, withdrawal, receipts. A subject id is
+ * never a credential: a returning visitor proves its subject with its current, unrevoked token.
+ */
 public final class ConsentRoutes {
-  private static final Set<String> METHODS = Set.of("accept_all", "reject_all", "custom", "gpc");
+  private static final Set<String> METHODS = Set.of("accept_all", "reject_all", "custom", "gpc", "dismiss");
   private static final Pattern REQUEST_KEY = Pattern.compile("[A-Za-z0-9_-]{8,100}");
 
   private final Consents consents;
   private final SiteRegistry sites;
   private final ClientAddress addresses;
   private final UserAgents userAgents;
+  private final RateLimiter limiter;
+  private final String publicUrl;
 
-  public ConsentRoutes(Consents consents, SiteRegistry sites, ClientAddress addresses, UserAgents userAgents) {
+  public ConsentRoutes(Consents consents, SiteRegistry sites, ClientAddress addresses, UserAgents userAgents,
+      RateLimiter limiter, String publicUrl) {
     this.consents = consents;
     this.sites = sites;
     this.addresses = addresses;
     this.userAgents = userAgents;
+    this.limiter = limiter;
+    this.publicUrl = publicUrl;
   }
 
   public void mount(Router router) {
@@ -51,9 +62,17 @@ public final class ConsentRoutes {
     router.get("/v1/consents/:consentId/receipt").handler(this::receipt);
   }
 
+  private void limit(RoutingContext ctx, RateLimiter.Bucket bucket) {
+    RateLimiter.Decision d = limiter.acquire(bucket, addresses.prefixOf(ctx));
+    if (!d.allowed()) {
+      throw ApiError.tooManyRequests(d.retryAfterSeconds());
+    }
+  }
+
   private void notice(RoutingContext ctx) {
     sites.require(ctx.pathParam("siteId")).compose(site -> {
       SiteCors.require(ctx, site);
+      limit(ctx, RateLimiter.Bucket.NOTICES);
       JsonObject body = ctx.body().length() == 0 ? new JsonObject() : Bodies.object(ctx);
       String version = policyVersion(site, Bodies.string(body, "policyVersion", false, 64), false);
       String locale = locale(site, Bodies.string(body, "locale", false, 8), false);
@@ -76,64 +95,106 @@ public final class ConsentRoutes {
     });
   }
 
+  /**
+   * Records a choice. With an Idempotency-Key seen before, the earlier answer is replayed (same body and
+   * token only). Otherwise the subject is the bearer token's (checked like any token, revocation included) or
+   * a new one; a body {@code subjectId} is accepted only when it is that token's subject (401 otherwise).
+   */
   private void record(RoutingContext ctx) {
-    siteBody(ctx).compose(sb -> consents.record(parse(ctx, sb.body(), sb.site()))).onSuccess(issued -> Responses.json(ctx, issued.replayed() ? 200 : 201, issued.record().toJson().put("token", issued.token())))
-        .onFailure(ctx::fail);
+    siteBody(ctx).compose(sb -> {
+      limit(ctx, RateLimiter.Bucket.CONSENTS);
+      Site site = sb.site();
+      String token = Bearer.of(ctx);
+      Consents.Request parsed = parse(ctx, sb.body(), site, token);
+      Future<java.util.Optional<Consents.Issued>> earlier = parsed.requestKey() == null
+          ? Future.succeededFuture(java.util.Optional.empty())
+          : consents.replay(site.id(), parsed.requestKey(), parsed.requestHash());
+      return earlier.compose(replayed -> replayed.map(Future::succeededFuture)
+          .orElseGet(() -> subject(sb.body(), site, token).compose(subject -> consents.record(
+              new Consents.Request(site, subject, parsed.noticeId(), parsed.policyVersion(), parsed.locale(),
+                  parsed.method(), parsed.choices(), parsed.gpc(), parsed.requestKey(), parsed.requestHash(),
+                  parsed.ipPrefix(), parsed.uaFamily())))));
+    }).onSuccess(issued -> Responses.json(ctx, issued.replayed() ? 200 : 201,
+        issued.record().toJson().put("token", issued.token()))).onFailure(ctx::fail);
   }
 
-  private Consents.Request parse(RoutingContext ctx, JsonObject body, Site site) {
-    UUID subjectId = uuid(Bodies.string(body, "subjectId", false, 36), "subjectId");
+  /** The subject the caller proved, or null for a new one. */
+  private Future<UUID> subject(JsonObject body, Site site, String token) {
+    UUID claimed = uuid(Bodies.string(body, "subjectId", false, 36), "subjectId");
+    if (token == null) {
+      if (claimed != null) {
+        return Future.failedFuture(new ApiError(401, "subject_not_proven", "a subject id is not a credential: "
+            + "send the subject's current consent token (Authorization: Bearer), or no subjectId for a new subject"));
+      }
+      return Future.succeededFuture(null);
+    }
+    return consents.subjectOf(token, site).map(proven -> {
+      if (claimed != null && !claimed.equals(proven)) {
+        throw new ApiError(401, "subject_not_proven", "'subjectId' is not the subject of the bearer token");
+      }
+      return proven;
+    });
+  }
+
+  /** Everything of the request but its subject, checked: the method must agree with the choices. */
+  private Consents.Request parse(RoutingContext ctx, JsonObject body, Site site, String token) {
     UUID noticeId = uuid(Bodies.string(body, "noticeId", false, 36), "noticeId");
     String version = policyVersion(site, Bodies.string(body, "policyVersion", true, 64), true);
     String locale = locale(site, Bodies.string(body, "locale", true, 8), true);
     String method = Bodies.string(body, "method", true, 16);
     if (!METHODS.contains(method)) {
-      throw ApiError.badRequest("invalid_method", "'method' must be accept_all, reject_all, custom or gpc");
+      throw ApiError.badRequest("invalid_method",
+          "'method' must be accept_all, reject_all, custom, gpc or dismiss");
     }
     JsonObject given = Bodies.object(body, "choices", true);
     for (String key : given.fieldNames()) {
       if (site.purpose(key).isEmpty()) {
         throw ApiError.badRequest("unknown_purpose", "site '" + site.id() + "' has no purpose '"
-            + key.substring(0, Math.min(32, key.length())) + "'");
+            + SiteRegistry.safe(key) + "'");
       }
       if (!(given.getValue(key) instanceof Boolean)) {
-        throw ApiError.badRequest("invalid_field", "choice '" + key + "' must be true or false");
+        throw ApiError.badRequest("invalid_field", "choice '" + SiteRegistry.safe(key) + "' must be true or false");
       }
     }
     boolean gpc = "1".equals(ctx.request().getHeader("Sec-GPC")) || "gpc".equals(method);
+    boolean forcedByGpc = false;
     Map<String, Boolean> choices = new HashMap<>();
     for (Purpose p : site.purposes()) {
       boolean wanted = p.required() || given.getBoolean(p.id(), false);
-      if ("accept_all".equals(method) && given.containsKey(p.id()) && !wanted) {
-        throw ApiError.badRequest("inconsistent_choices", "accept_all cannot refuse '" + p.id() + "'");
+      if ("accept_all".equals(method) && !wanted) {
+        throw ApiError.badRequest("inconsistent_choices", "accept_all must grant every purpose; '" + p.id()
+            + "' is not granted (use custom)");
       }
-      if ("reject_all".equals(method) && !p.required() && wanted) {
-        throw ApiError.badRequest("inconsistent_choices", "reject_all cannot grant '" + p.id() + "'");
+      if (("reject_all".equals(method) || "dismiss".equals(method)) && !p.required() && wanted) {
+        throw ApiError.badRequest("inconsistent_choices", method + " cannot grant '" + p.id() + "' (use custom)");
       }
-      choices.put(p.id(), wanted && !(gpc && p.gpc()));
+      boolean refusedByGpc = gpc && p.gpc() && !p.required();
+      forcedByGpc |= refusedByGpc && wanted;
+      choices.put(p.id(), wanted && !refusedByGpc);
     }
+    // the browser's signal turned an "accept all" into a partial grant: the proof says so
+    String recorded = forcedByGpc && "accept_all".equals(method) ? "gpc" : method;
     String requestKey = ctx.request().getHeader("Idempotency-Key");
     if (requestKey != null && !REQUEST_KEY.matcher(requestKey).matches()) {
       throw ApiError.badRequest("invalid_idempotency_key", "Idempotency-Key must match " + REQUEST_KEY.pattern());
     }
-    if (subjectId == null) {
-      subjectId = subjectFromToken(ctx, site);
-    }
-    return new Consents.Request(site, subjectId, noticeId, version, locale, method, Map.copyOf(choices), gpc,
-        requestKey, ClientAddress.prefix(addresses.truncated(ctx)),
+    return new Consents.Request(site, null, noticeId, version, locale, recorded, Map.copyOf(choices), gpc,
+        requestKey, requestKey == null ? null : requestHash(ctx, token), addresses.prefixOf(ctx),
         userAgents.parse(ctx.request().getHeader("User-Agent")).browser());
   }
 
-  /** A returning visitor that sends its token but no subject id keeps its subject. */
-  private UUID subjectFromToken(RoutingContext ctx, Site site) {
-    String token = Bearer.of(ctx);
-    if (token == null) {
-      return null;
-    }
+  /** What an Idempotency-Key is bound to: the exact body and the token presented with it. */
+  private static String requestHash(RoutingContext ctx, String token) {
     try {
-      return consents.readable(token, site.id()).subjectId();
-    } catch (ApiError e) {
-      return null;
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(ctx.body().buffer().getBytes());
+      sha.update((byte) 0);
+      if (token != null) {
+        sha.update(token.getBytes(StandardCharsets.US_ASCII));
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -149,26 +210,27 @@ public final class ConsentRoutes {
 
   private void withdraw(RoutingContext ctx) {
     siteBody(ctx).compose(sb -> consents.verify(requireBearer(ctx), sb.site(), true)
-        .compose(verified -> consents.withdraw(sb.site(), verified.claims(),
-            ClientAddress.prefix(addresses.truncated(ctx)),
-            userAgents.parse(ctx.request().getHeader("User-Agent")).browser()))).onSuccess(issued -> Responses.json(ctx, 200, issued.record().toJson().put("token", issued.token())))
+        .compose(verified -> consents.withdraw(sb.site(), verified.claims(), addresses.prefixOf(ctx),
+            userAgents.parse(ctx.request().getHeader("User-Agent")).browser())))
+        .onSuccess(issued -> Responses.json(ctx, 200, issued.record().toJson().put("token", issued.token())))
         .onFailure(ctx::fail);
   }
 
+  /** The proof of any event of the token's subject; the token itself must still stand. */
   private void receipt(RoutingContext ctx) {
     UUID consentId = uuid(ctx.pathParam("consentId"), "consentId");
-    Future.succeededFuture(consents.readable(requireBearer(ctx), null))
-        .compose(claims -> consents.store().byId(consentId).compose(found -> {
-          ConsentRecord record = found.filter(r -> r.subjectId().equals(claims.subjectId())
-              && r.siteId().equals(claims.siteId())).orElseThrow(() -> ApiError.notFound("consent"));
-          return sites.require(record.siteId()).map(site -> {
-            SiteCors.require(ctx, site);
-            return Receipts.of(record, site, SiteRoutes.gatewayBase(ctx));
-          });
-        }))
-        .onSuccess(out -> Responses.json(ctx, 200, out)).onFailure(ctx::fail);
+    String token = requireBearer(ctx);
+    sites.require(consents.siteOf(token)).compose(site -> {
+      SiteCors.require(ctx, site);
+      return consents.verify(token, site, true).compose(verified -> consents.store().byId(consentId).map(found -> {
+        ConsentRecord record = found.filter(r -> r.subjectId().equals(verified.claims().subjectId())
+            && r.siteId().equals(site.id())).orElseThrow(() -> ApiError.notFound("consent"));
+        return Receipts.of(record, site, publicUrl);
+      }));
+    }).onSuccess(out -> Responses.json(ctx, 200, out)).onFailure(ctx::fail);
   }
 
+  /** The current version, or one published since the latest substantial version (400 naming the current). */
   private static String policyVersion(Site site, String version, boolean required) {
     if (version == null) {
       if (required) {
@@ -176,9 +238,9 @@ public final class ConsentRoutes {
       }
       return site.policyVersion();
     }
-    if (!site.versions().contains(version)) {
-      throw ApiError.badRequest("unknown_policy_version", "site '" + site.id() + "' has no policy version '"
-          + version.substring(0, Math.min(64, version.length())) + "'");
+    if (!site.acceptedVersions().contains(version)) {
+      throw ApiError.badRequest("unknown_policy_version", "site '" + site.id() + "' does not accept policy version '"
+          + SiteRegistry.safe(version) + "': the current version is '" + site.policyVersion() + "'");
     }
     return version;
   }
@@ -191,7 +253,8 @@ public final class ConsentRoutes {
       return site.locales().get(0);
     }
     if (!site.locales().contains(locale)) {
-      throw ApiError.badRequest("invalid_locale", "site '" + site.id() + "' does not offer locale '" + locale + "'");
+      throw ApiError.badRequest("invalid_locale", "site '" + site.id() + "' does not offer locale '"
+          + SiteRegistry.safe(locale) + "'");
     }
     return locale;
   }
@@ -211,9 +274,7 @@ public final class ConsentRoutes {
     }
   }
 
-
   private static String requireBearer(RoutingContext ctx) {
     return Bearer.require(ctx, "a consent token");
   }
-
 }

@@ -1,6 +1,7 @@
 package eu.consentgateway.consent;
 
 import eu.consentgateway.store.BatchWriter;
+import eu.consentgateway.store.WriteHealth;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -21,13 +22,13 @@ import java.util.UUID;
 final class ConsentStore {
   private static final String COLUMNS = """
       consent_id, site_id, subject_id, kind, notice_id, policy_version, text_hash, locale, method, choices,
-      given_at, period_start, expires_at, supersedes, request_key, ip_prefix, ua_family, gpc""";
+      given_at, period_start, expires_at, supersedes, request_key, request_hash, ip_prefix, ua_family, gpc""";
   // One statement per batch: one round trip and one commit whatever the batch size. ON CONFLICT covers
   // both unique rules: a consent is superseded once, a request key is used once.
   private static final String INSERT = "INSERT INTO consent.events (" + COLUMNS + """
       ) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[],
         $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],
-        $14::uuid[], $15::text[], $16::text[], $17::text[], $18::bool[])
+        $14::uuid[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bool[])
       ON CONFLICT DO NOTHING RETURNING consent_id
       """;
   private static final String LATEST = "SELECT " + COLUMNS + """
@@ -55,17 +56,17 @@ final class ConsentStore {
   }
 
   /** One writer per event loop; each item's future says whether its row was inserted. */
-  BatchWriter<ConsentRecord, Boolean> eventWriter() {
-    return new BatchWriter<>(512, 1, this::insertAll);
+  BatchWriter<ConsentRecord, Boolean> eventWriter(WriteHealth health) {
+    return new BatchWriter<>(512, 1, health, this::insertAll);
   }
 
-  BatchWriter<Notice, Void> noticeWriter() {
-    return new BatchWriter<>(512, 1, this::insertNotices);
+  BatchWriter<Notice, Void> noticeWriter(WriteHealth health) {
+    return new BatchWriter<>(512, 1, health, this::insertNotices);
   }
 
   private Future<List<Boolean>> insertAll(List<ConsentRecord> records) {
     int n = records.size();
-    Object[][] columns = new Object[18][];
+    Object[][] columns = new Object[19][];
     columns[0] = new UUID[n];
     columns[1] = new String[n];
     columns[2] = new UUID[n];
@@ -83,13 +84,14 @@ final class ConsentStore {
     columns[14] = new String[n];
     columns[15] = new String[n];
     columns[16] = new String[n];
-    columns[17] = new Boolean[n];
+    columns[17] = new String[n];
+    columns[18] = new Boolean[n];
     for (int i = 0; i < n; i++) {
       ConsentRecord r = records.get(i);
       Object[] row = {r.consentId(), r.siteId(), r.subjectId(), r.kind(), r.noticeId(), r.policyVersion(),
           r.textHash(), r.locale(), r.method(), new JsonObject(new HashMap<>(r.choices())), utc(r.givenAt()),
-          utc(r.periodStart()), utc(r.expiresAt()), r.supersedes(), r.requestKey(), r.ipPrefix(), r.uaFamily(),
-          r.gpc()};
+          utc(r.periodStart()), utc(r.expiresAt()), r.supersedes(), r.requestKey(), r.requestHash(), r.ipPrefix(),
+          r.uaFamily(), r.gpc()};
       for (int c = 0; c < row.length; c++) {
         columns[c][i] = row[c];
       }
@@ -163,7 +165,7 @@ final class ConsentStore {
         row.getString("text_hash"), row.getString("locale"), row.getString("method"), Map.copyOf(choices),
         instant(row.getOffsetDateTime("given_at")), instant(row.getOffsetDateTime("period_start")),
         instant(row.getOffsetDateTime("expires_at")), row.getUUID("supersedes"), row.getString("request_key"),
-        row.getString("ip_prefix"), row.getString("ua_family"), row.getBoolean("gpc"));
+        row.getString("request_hash"), row.getString("ip_prefix"), row.getString("ua_family"), row.getBoolean("gpc"));
   }
 
   private static Instant instant(OffsetDateTime t) {

@@ -97,17 +97,13 @@ public final class ConsentTokens {
     }
     String head = parts[0] + "." + parts[1] + "." + parts[2];
     byte[] expected = mac(parts[1]).doFinal(head.getBytes(StandardCharsets.US_ASCII));
-    byte[] given;
-    try {
-      given = D64.decode(parts[3]);
-    } catch (IllegalArgumentException e) {
-      throw refused();
-    }
+    byte[] given = canonical(parts[3]);
+    byte[] body = canonical(parts[2]);
     if (!MessageDigest.isEqual(expected, given)) {
       throw refused();
     }
     try {
-      JsonObject payload = new JsonObject(new String(D64.decode(parts[2]), StandardCharsets.UTF_8));
+      JsonObject payload = new JsonObject(new String(body, StandardCharsets.UTF_8));
       Set<String> granted = new HashSet<>();
       payload.getJsonArray("p").forEach(o -> granted.add((String) o));
       return new TokenClaims(payload.getString("site"), UUID.fromString(payload.getString("sub")),
@@ -117,6 +113,24 @@ public final class ConsentTokens {
     } catch (RuntimeException e) {
       throw refused(); // signed by us but unreadable: a bug elsewhere, still not the caller's 500
     }
+  }
+
+  /**
+   * Decodes unpadded base64url written the one way this class writes it: padding, other alphabets and different
+   * unused low bits in the last character all decode to the same bytes, and are refused, so a token has exactly
+   * one accepted spelling.
+   */
+  private static byte[] canonical(String part) {
+    byte[] bytes;
+    try {
+      bytes = D64.decode(part);
+    } catch (IllegalArgumentException e) {
+      throw refused();
+    }
+    if (!B64.encodeToString(bytes).equals(part)) {
+      throw refused();
+    }
+    return bytes;
   }
 
   /** An HMAC under the signing key, domain-separated from consent tokens, for form anti-forgery tokens. */

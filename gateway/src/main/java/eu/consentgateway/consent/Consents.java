@@ -1,15 +1,19 @@
 package eu.consentgateway.consent;
 
 import eu.consentgateway.http.ApiError;
+import eu.consentgateway.metrics.Meters;
 import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.store.BatchWriter;
 import eu.consentgateway.store.RedisBus;
+import eu.consentgateway.store.WriteHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -25,10 +29,16 @@ import java.util.UUID;
  */
 public final class Consents {
   public static final int VALIDITY_MONTHS = 13;
+  /** How long an Idempotency-Key replays its request; after that it is refused rather than reused. */
+  static final Duration REQUEST_KEY_LIFETIME = Duration.ofHours(24);
 
-  /** What a caller asks to record; the service decides kind, period and expiry. */
+  /**
+   * What a caller asks to record; the service decides kind, period and expiry. {@code subjectId} is a subject
+   * the caller proved with its token, or null for a new one; {@code requestHash} binds the request key.
+   */
   record Request(Site site, UUID subjectId, UUID noticeId, String policyVersion, String locale, String method,
-      Map<String, Boolean> choices, boolean gpc, String requestKey, String ipPrefix, String uaFamily) {
+      Map<String, Boolean> choices, boolean gpc, String requestKey, String requestHash, String ipPrefix,
+      String uaFamily) {
   }
 
   /** A verified token and whether the site's latest substantial policy asks the visitor again. */
@@ -44,7 +54,7 @@ public final class Consents {
   private final ThreadLocal<BatchWriter<ConsentStore.Notice, Void>> noticeWriters;
 
   public Consents(Pool pool, RedisBus bus, ConsentTokens tokens, Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, WriteHealth writes) {
     this.store = new ConsentStore(pool);
     this.revocations = new Revocations(pool, bus);
     this.tokens = tokens;
@@ -52,8 +62,13 @@ public final class Consents {
     this.metrics = metrics;
     // one group-committing writer per event loop, one write in flight each: measured best on 2 cores
     // (bench/run-consents.sh), against one shared writer with one or two writes in flight
-    this.writers = ThreadLocal.withInitial(store::eventWriter);
-    this.noticeWriters = ThreadLocal.withInitial(store::noticeWriter);
+    this.writers = ThreadLocal.withInitial(() -> store.eventWriter(writes));
+    this.noticeWriters = ThreadLocal.withInitial(() -> store.noticeWriter(writes));
+  }
+
+  /** Now, at the precision the ledger stores (microseconds), so the first answer equals every later one. */
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   static Instant expiry(Instant periodStart) {
@@ -65,10 +80,6 @@ public final class Consents {
     return now.isBefore(previous.expiresAt()) && !previous.periodStart().isBefore(site.renewAfter());
   }
 
-  Clock clock() {
-    return clock;
-  }
-
   ConsentStore store() {
     return store;
   }
@@ -76,7 +87,7 @@ public final class Consents {
   Future<UUID> notice(Site site, String policyVersion, String locale) {
     UUID id = UUID.randomUUID();
     return noticeWriters.get().submit(new ConsentStore.Notice(id, site.id(), policyVersion, site.textHash(locale),
-        locale, clock.instant())).map(v -> id);
+        locale, now())).map(v -> id);
   }
 
   /** Records a choice; the result carries the new record and its token. */
@@ -85,15 +96,15 @@ public final class Consents {
         ? Future.succeededFuture(Optional.empty())
         : store.latest(request.site().id(), request.subjectId());
     return previous.compose(prev -> {
-      Instant now = clock.instant();
+      Instant now = now();
       boolean runs = prev.isPresent() && periodRuns(prev.get(), request.site(), now);
       Instant periodStart = runs ? prev.get().periodStart() : now;
       ConsentRecord record = new ConsentRecord(UUID.randomUUID(), request.site().id(),
           request.subjectId() != null ? request.subjectId() : UUID.randomUUID(), runs ? "updated" : "given",
           request.noticeId(), request.policyVersion(), request.site().textHash(request.locale()), request.locale(),
           request.method(), request.choices(), now, periodStart, runs ? prev.get().expiresAt() : expiry(now),
-          prev.map(ConsentRecord::consentId).orElse(null), request.requestKey(), request.ipPrefix(),
-          request.uaFamily(), request.gpc());
+          prev.map(ConsentRecord::consentId).orElse(null), request.requestKey(), request.requestHash(),
+          request.ipPrefix(), request.uaFamily(), request.gpc());
       return write(record, prev);
     });
   }
@@ -102,7 +113,7 @@ public final class Consents {
   public Future<Issued> withdraw(Site site, TokenClaims claims, String ipPrefix, String uaFamily) {
     return store.byId(claims.consentId()).compose(found -> {
       ConsentRecord prev = found.orElseThrow(ConsentTokens::refused);
-      Instant now = clock.instant();
+      Instant now = now();
       boolean runs = periodRuns(prev, site, now);
       Map<String, Boolean> refused = new HashMap<>();
       for (Purpose p : site.purposes()) {
@@ -110,8 +121,8 @@ public final class Consents {
       }
       ConsentRecord record = new ConsentRecord(UUID.randomUUID(), site.id(), prev.subjectId(), "withdrawn", null,
           site.policyVersion(), site.textHash(prev.locale()), prev.locale(), "withdraw", Map.copyOf(refused), now,
-          runs ? prev.periodStart() : now, runs ? prev.expiresAt() : expiry(now), prev.consentId(), null, ipPrefix,
-          uaFamily, prev.gpc());
+          runs ? prev.periodStart() : now, runs ? prev.expiresAt() : expiry(now), prev.consentId(), null, null,
+          ipPrefix, uaFamily, prev.gpc());
       return write(record, Optional.of(prev));
     });
   }
@@ -120,15 +131,42 @@ public final class Consents {
     return writers.get().submit(record).compose(inserted -> {
       if (inserted) {
         prev.ifPresent(p -> revocations.revoke(p.consentId()));
-        metrics.counter("cg_consent_events_total", "method", record.method(), "event", record.kind()).increment();
+        Meters.counter(metrics, "cg_consent_events_total", "Consent ledger events recorded, by method and kind",
+            "method", record.method(), "event", record.kind()).increment();
         return Future.succeededFuture(new Issued(record, tokens.sign(record.claims()), false));
       }
       if (record.requestKey() != null) {
-        return store.byRequestKey(record.siteId(), record.requestKey()).compose(existing -> existing
-            .map(e -> Future.succeededFuture(new Issued(e, tokens.sign(e.claims()), true)))
-            .orElseGet(() -> Future.failedFuture(concurrent())));
+        // the same key committed meanwhile (a retry racing its first attempt): answer as that request did
+        return replay(record.siteId(), record.requestKey(), record.requestHash())
+            .compose(existing -> existing.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(concurrent())));
       }
       return Future.failedFuture(concurrent());
+    });
+  }
+
+  /**
+   * The earlier answer to a request sent again with its Idempotency-Key: only for the same body and token
+   * (otherwise 422), within {@link #REQUEST_KEY_LIFETIME}, and only while that consent still stands (a
+   * superseded or erased one mints no token: 409). Empty when the key is new.
+   */
+  Future<Optional<Issued>> replay(String siteId, String requestKey, String requestHash) {
+    return store.byRequestKey(siteId, requestKey).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      ConsentRecord earlier = found.get();
+      if (earlier.requestHash() == null || !earlier.requestHash().equals(requestHash)) {
+        return Future.failedFuture(new ApiError(422, "idempotency_key_reused",
+            "this Idempotency-Key was used for another request; send a new key"));
+      }
+      if (earlier.givenAt().plus(REQUEST_KEY_LIFETIME).isBefore(now())) {
+        return Future.failedFuture(new ApiError(422, "idempotency_key_expired",
+            "this Idempotency-Key is older than 24 hours; send a new key"));
+      }
+      return revocations.isRevoked(earlier.consentId()).compose(revoked -> revoked
+          ? Future.failedFuture(ApiError.conflict("this request was recorded, then replaced by a later choice or "
+              + "erased; read the current consent with the latest token"))
+          : Future.succeededFuture(Optional.of(new Issued(earlier, tokens.sign(earlier.claims()), true))));
     });
   }
 
@@ -148,7 +186,7 @@ public final class Consents {
       all.put(p.id(), p.required() || (Boolean.TRUE.equals(choices.get(p.id())) && !(gpc && p.gpc())));
     }
     return record(new Request(site, subjectId, null, site.policyVersion(), locale, "custom", Map.copyOf(all), gpc,
-        null, ipPrefix, uaFamily));
+        null, null, ipPrefix, uaFamily));
   }
 
   /** The record a verified token stands for. */
@@ -158,9 +196,10 @@ public final class Consents {
 
   /** Erases a subject: tombstones its consent ids, deletes its pending forwards and its ledger rows. */
   public Future<Integer> erase(Site site, TokenClaims claims) {
-    return store.erase(site.id(), claims.subjectId(), clock.instant()).onSuccess(n -> {
+    return store.erase(site.id(), claims.subjectId(), now()).onSuccess(n -> {
       revocations.revoke(claims.consentId());
-      metrics.counter("cg_subjects_erased_total").increment();
+      Meters.counter(metrics, "cg_subjects_erased_total", "Visitors whose consent records were erased on request")
+          .increment();
     });
   }
 
@@ -180,15 +219,24 @@ public final class Consents {
    * {@code allowRenewal}) not from before the latest substantial policy version.
    */
   public Future<Verified> verify(String token, Site site, boolean allowRenewal) {
-    return verify(token, site, allowRenewal, true);
+    return verify(token, site, allowRenewal, false, true);
   }
 
   /** As {@link #verify} for beacons: a refused token leaves no trace, not even in a counter. */
   public Future<TokenClaims> verifyQuietly(String token, Site site) {
-    return verify(token, site, false, false).map(Verified::claims);
+    return verify(token, site, false, false, false).map(Verified::claims);
   }
 
-  private Future<Verified> verify(String token, Site site, boolean allowRenewal, boolean count) {
+  /**
+   * Whose token this is, for recording that subject's next choice: signature, site and revocation are checked
+   * (a withdrawn, replaced or erased consent proves nothing); an expired one still proves its subject.
+   */
+  Future<UUID> subjectOf(String token, Site site) {
+    return verify(token, site, true, true, true).map(v -> v.claims().subjectId());
+  }
+
+  private Future<Verified> verify(String token, Site site, boolean allowRenewal, boolean allowExpired,
+      boolean count) {
     TokenClaims claims;
     try {
       claims = tokens.verify(token);
@@ -200,7 +248,7 @@ public final class Consents {
       refusedCount(count, "site");
       return Future.failedFuture(new ApiError(401, "invalid_token", "the consent token belongs to another site"));
     }
-    if (!clock.instant().isBefore(claims.expiresAt())) {
+    if (!allowExpired && !clock.instant().isBefore(claims.expiresAt())) {
       refusedCount(count, "expired");
       return Future.failedFuture(new ApiError(401, "token_expired", "the consent expired; ask the visitor again"));
     }
@@ -220,16 +268,12 @@ public final class Consents {
     });
   }
 
-  /** Token signature and subject only (no revocation): a visitor may read the proof of any of its events. */
-  TokenClaims readable(String token, String siteId) {
-    TokenClaims claims = tokens.verify(token);
-    if (siteId != null && !claims.siteId().equals(siteId)) {
-      throw new ApiError(401, "invalid_token", "the consent token belongs to another site");
-    }
-    if (!clock.instant().isBefore(claims.expiresAt())) {
-      throw new ApiError(401, "token_expired", "the consent expired");
-    }
-    return claims;
+  /**
+   * The site a well-signed token names, to look the site up before {@link #verify} checks everything else
+   * (expiry, revocation); this alone proves nothing.
+   */
+  String siteOf(String token) {
+    return tokens.verify(token).siteId();
   }
 
   public Future<List<ConsentRecord>> history(String siteId, UUID subjectId) {
@@ -240,6 +284,7 @@ public final class Consents {
     if (!count) {
       return;
     }
-    metrics.counter("cg_tokens_refused_total", "reason", reason).increment();
+    Meters.counter(metrics, "cg_tokens_refused_total", "Consent tokens refused, by reason", "reason", reason)
+        .increment();
   }
 }

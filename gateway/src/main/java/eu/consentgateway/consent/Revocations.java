@@ -16,7 +16,7 @@ import java.util.UUID;
  * subscription is down no "still valid" answer is reused, so every check goes to PostgreSQL.
  */
 final class Revocations {
-  static final String CHANNEL = "cg:revoked";
+  static final String CHANNEL = "revoked";
   private static final String IS_SUPERSEDED = """
       SELECT 1 FROM consent.events WHERE supersedes = $1
       UNION ALL SELECT 1 FROM consent.erasures WHERE consent_id = $1

@@ -12,10 +12,12 @@ public final class DemoRoutes {
 
   private final SiteRegistry sites;
   private final int port;
+  private final String publicUrl;
 
-  public DemoRoutes(SiteRegistry sites, int port) {
+  public DemoRoutes(SiteRegistry sites, int port, String publicUrl) {
     this.sites = sites;
     this.port = port;
+    this.publicUrl = publicUrl;
   }
 
   public Future<Void> seed() {
@@ -23,8 +25,8 @@ public final class DemoRoutes {
     JsonObject prospecting = new JsonObject().put("en", "Prospecting").put("fr", "Prospection");
     JsonObject site = new JsonObject()
         .put("name", "Consent Gateway demo shop")
-        .put("origins", new JsonArray().add("http://localhost:" + port).add("http://127.0.0.1:" + port))
-        .put("policy", new JsonObject().put("version", "2026-11").put("url", "http://localhost:" + port + "/demo"))
+        .put("origins", new JsonArray().add(publicUrl).add("http://localhost:" + port).add("http://127.0.0.1:" + port))
+        .put("policy", new JsonObject().put("version", "2026-11").put("url", publicUrl + "/demo"))
         .put("locales", new JsonArray().add("fr").add("en"))
         .put("purposes", new JsonArray()
             .add(new JsonObject().put("id", "statistics").put("labels", labels)

@@ -1,5 +1,6 @@
 package eu.consentgateway.forward;
 
+import eu.consentgateway.metrics.Meters;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -152,7 +153,9 @@ public final class Forwarder {
   }
 
   private Future<Void> drop(ForwardStore.Claimed row, String reason) {
-    metrics.counter("cg_forward_dropped_total", "reason", reason).increment();
+    Meters.counter(metrics, "cg_forward_dropped_total",
+        "Outbox deliveries dropped before sending (consent withdrawn or expired, destination removed), by reason",
+        "reason", reason).increment();
     return store.delivered(row.id());
   }
 
@@ -165,7 +168,9 @@ public final class Forwarder {
           if (paused.put(key, verdict.reason()) == null) {
             LOG.warn("destination paused: no longer inside the EU [destination={}] [reason={}]", key, verdict.reason());
           }
-          metrics.counter("cg_forward_paused_total", "destination", key).increment(rows.size());
+          Meters.counter(metrics, "cg_forward_paused_total",
+              "Deliveries postponed because their destination no longer resolves inside the EU", "destination", key)
+              .increment(rows.size());
           Instant later = clock.instant().plus(PAUSE);
           return Future.join(rows.stream().map(r -> store.postpone(r.id(), later, "paused: " + verdict.reason()))
               .toList()).mapEmpty();
@@ -203,7 +208,8 @@ public final class Forwarder {
       Instant now = clock.instant();
       if (ar.succeeded() && ar.result().statusCode() / 100 == 2) {
         breaker.success();
-        metrics.counter("cg_forward_delivered_total", "destination", key).increment();
+        Meters.counter(metrics, "cg_forward_delivered_total", "Events delivered to a destination",
+            "destination", key).increment();
         return store.delivered(row.id());
       }
       breaker.failure(now);
@@ -211,10 +217,12 @@ public final class Forwarder {
       int attempts = row.attempts() + 1;
       boolean dead = attempts >= maxAttempts;
       if (dead) {
-        metrics.counter("cg_forward_dead_letters_total", "destination", key).increment();
+        Meters.counter(metrics, "cg_forward_dead_letters_total",
+            "Deliveries given up after their last attempt", "destination", key).increment();
         LOG.warn("delivery dead-lettered [destination={}] [attempts={}] [error={}]", key, attempts, error);
       } else {
-        metrics.counter("cg_forward_failures_total", "destination", key).increment();
+        Meters.counter(metrics, "cg_forward_failures_total", "Delivery attempts that failed and will be retried",
+            "destination", key).increment();
       }
       return store.failed(row.id(), attempts, now.plus(backoff(attempts)), error, dead);
     });

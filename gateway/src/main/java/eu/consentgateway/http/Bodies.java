@@ -36,7 +36,53 @@ public final class Bodies {
     if (!(parsed instanceof JsonObject object)) {
       throw ApiError.badRequest("malformed_json", "the body must be a JSON object");
     }
+    requireStorable(object, 0);
     return object;
+  }
+
+  /**
+   * Refuses what PostgreSQL cannot store or what is not text at all: U+0000 and unpaired surrogates (both can be
+   * written as JSON escapes), in keys and values at any depth. Found here, one bad value is the caller's 400
+   * instead of a failed batch for everyone written with it.
+   */
+  static void requireStorable(Object value, int depth) {
+    if (depth > 32) {
+      throw ApiError.badRequest("malformed_json", "the body is nested too deeply");
+    }
+    if (value instanceof String s) {
+      if (!storable(s)) {
+        throw ApiError.badRequest("invalid_character",
+            "a string holds U+0000 or an unpaired surrogate, which cannot be stored");
+      }
+    } else if (value instanceof JsonObject o) {
+      for (var e : o) {
+        requireStorable(e.getKey(), depth + 1);
+        requireStorable(e.getValue(), depth + 1);
+      }
+    } else if (value instanceof JsonArray a) {
+      for (Object item : a) {
+        requireStorable(item, depth + 1);
+      }
+    }
+  }
+
+  /** Whether {@code s} is text PostgreSQL stores as given: no U+0000, no unpaired surrogate. */
+  public static boolean storable(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String utf8(Buffer body) {

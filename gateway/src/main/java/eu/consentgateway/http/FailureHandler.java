@@ -1,5 +1,6 @@
 package eu.consentgateway.http;
 
+import eu.consentgateway.store.Outages;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -13,6 +14,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return; // answered already (the request overran its deadline and got a 503)
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -21,10 +25,21 @@ public final class FailureHandler implements Handler<RoutingContext> {
     int status;
     String code;
     String message;
+    String store = failure == null ? null : Outages.store(failure);
     if (failure instanceof ApiError e) {
       status = e.status();
       code = e.code();
       message = e.getMessage();
+      if (e.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+      }
+    } else if (store != null) {
+      Outages.seen(store, failure);
+      status = 503;
+      code = "unavailable";
+      message = "a store the gateway needs did not answer in time; retry shortly (a repeated Idempotency-Key "
+          + "or eventId is applied once)";
+      ctx.response().putHeader("Retry-After", "5");
     } else if (failure instanceof HttpException e && e.getStatusCode() < 500) {
       status = e.getStatusCode();
       code = codeFor(status);
@@ -59,6 +74,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";
       case 415 -> "unsupported_media_type";
+      case 429 -> "rate_limited";
+      case 431 -> "headers_too_large";
       default -> "client_error";
     };
   }
@@ -69,6 +86,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 405 -> "method not allowed on this path";
       case 413 -> "the request body is too large";
       case 415 -> "unsupported content type";
+      case 431 -> "the request headers are too large";
       default -> "the request was refused";
     };
   }

@@ -6,7 +6,6 @@ import eu.consentgateway.consent.TokenClaims;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteRegistry;
-import eu.consentgateway.site.SiteRoutes;
 import eu.consentgateway.terminal.ClientAddress;
 import eu.consentgateway.terminal.UserAgents;
 import io.vertx.core.Future;
@@ -33,9 +32,11 @@ public final class PreferencesRoutes {
   private final ClientAddress addresses;
   private final UserAgents userAgents;
   private final Clock clock;
+  private final String publicUrl;
 
   public PreferencesRoutes(Consents consents, SiteRegistry sites, ClientAddress addresses, UserAgents userAgents,
-      Clock clock) {
+      Clock clock, String publicUrl) {
+    this.publicUrl = publicUrl;
     this.consents = consents;
     this.sites = sites;
     this.addresses = addresses;
@@ -142,10 +143,10 @@ public final class PreferencesRoutes {
   }
 
   /** Action forms must come from this page: a foreign Origin or a cross-site fetch is refused. */
-  private static void sameOrigin(RoutingContext ctx) {
+  private void sameOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
     String fetchSite = ctx.request().getHeader("Sec-Fetch-Site");
-    if ((origin != null && !origin.equals(SiteRoutes.gatewayBase(ctx)))
+    if ((origin != null && !origin.equals(publicUrl))
         || (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none"))) {
       throw ApiError.forbidden("this form must be sent from the preferences page itself");
     }
@@ -179,7 +180,7 @@ public final class PreferencesRoutes {
   }
 
   private String ipPrefix(RoutingContext ctx) {
-    return ClientAddress.prefix(addresses.truncated(ctx));
+    return addresses.prefixOf(ctx);
   }
 
   private String ua(RoutingContext ctx) {

@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bearer;
+import eu.consentgateway.limit.RateLimiter;
+import eu.consentgateway.terminal.ClientAddress;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +29,8 @@ import java.util.Set;
 
 /**
  * API keys: random, shown once, kept only as SHA-256. The bootstrap admin key from {@code CG_ADMIN_TOKEN}
- * is compared in constant time and never stored.
+ * is compared in constant time and never stored. Guessing is slowed per client prefix: each wrong key is
+ * answered later the more wrong keys came from there lately, and past the limit every attempt gets 429.
  */
 public final class ApiKeys {
   private static final String INSERT = """
@@ -37,18 +41,49 @@ public final class ApiKeys {
       """;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** The slowest a wrong key is answered. */
+  static final long MAX_BACKOFF_MS = 2_000;
+  private final Vertx vertx;
   private final Pool pool;
   private final Optional<byte[]> adminHash;
+  private final RateLimiter limiter;
+  private final ClientAddress addresses;
   private final Cache<String, Optional<Principal>> cache = Caffeine.newBuilder()
       .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
-  public ApiKeys(Pool pool, Optional<String> adminToken) {
+  public ApiKeys(Vertx vertx, Pool pool, Optional<String> adminToken, RateLimiter limiter,
+      ClientAddress addresses) {
+    this.vertx = vertx;
     this.pool = pool;
     this.adminHash = adminToken.map(ApiKeys::sha256);
+    this.limiter = limiter;
+    this.addresses = addresses;
   }
 
-  /** The principal behind the request's bearer key, or a 401. */
+  /** The principal behind the request's bearer key, or a 401 (slowed down after earlier failures), or a 429. */
   public Future<Principal> authenticate(RoutingContext ctx) {
+    String client = addresses.prefixOf(ctx);
+    RateLimiter.Decision blocked = limiter.check(RateLimiter.Bucket.AUTH_FAILURES, client);
+    if (!blocked.allowed()) {
+      return Future.failedFuture(ApiError.tooManyRequests(blocked.retryAfterSeconds()));
+    }
+    return lookup(ctx).recover(e -> {
+      if (!(e instanceof ApiError error) || error.status() != 401) {
+        return Future.failedFuture(e);
+      }
+      long recent = limiter.recent(RateLimiter.Bucket.AUTH_FAILURES, client);
+      limiter.record(RateLimiter.Bucket.AUTH_FAILURES, client);
+      long delay = Math.min(MAX_BACKOFF_MS, 100L * recent);
+      if (delay == 0) {
+        return Future.failedFuture(e);
+      }
+      io.vertx.core.Promise<Principal> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(delay, id -> later.fail(e));
+      return later.future();
+    });
+  }
+
+  private Future<Principal> lookup(RoutingContext ctx) {
     String key = Bearer.of(ctx);
     if (key == null) {
       return Future.failedFuture(ApiError.unauthorized("an API key is required (Authorization: Bearer <key>)"));

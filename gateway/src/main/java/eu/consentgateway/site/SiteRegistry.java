@@ -20,7 +20,7 @@ import java.util.Set;
  * operator changes a site, and re-read from PostgreSQL at most a few seconds later if Redis is down.
  */
 public final class SiteRegistry {
-  static final String CHANNEL = "cg:sites";
+  static final String CHANNEL = "sites";
   private static final String ALL_ORIGINS = "SELECT config -> 'origins' AS origins FROM ops.sites";
 
   private final SiteStore store;

@@ -19,12 +19,15 @@ public final class SiteRoutes {
   private final ApiKeys keys;
   private final DestinationPolicy destinations;
   private final Audit audit;
+  private final String publicUrl;
 
-  public SiteRoutes(SiteRegistry registry, ApiKeys keys, DestinationPolicy destinations, Audit audit) {
+  public SiteRoutes(SiteRegistry registry, ApiKeys keys, DestinationPolicy destinations, Audit audit,
+      String publicUrl) {
     this.registry = registry;
     this.keys = keys;
     this.destinations = destinations;
     this.audit = audit;
+    this.publicUrl = publicUrl;
   }
 
   public void mount(Router router) {
@@ -139,14 +142,9 @@ public final class SiteRoutes {
         .onSuccess(site -> {
           SiteCors.allowed(ctx, site);
           ctx.response().putHeader("Cache-Control", "public, max-age=60");
-          Responses.json(ctx, 200, Sites.publicConfig(site, gatewayBase(ctx)));
+          Responses.json(ctx, 200, Sites.publicConfig(site, publicUrl));
         })
         .onFailure(ctx::fail);
-  }
-
-  public static String gatewayBase(RoutingContext ctx) {
-    var request = ctx.request();
-    return request.scheme() + "://" + request.authority().toString();
   }
 
 }

@@ -31,12 +31,15 @@ final class SiteStore {
   private static final String SET_CURRENT_VERSION = """
       UPDATE ops.sites SET config = jsonb_set(config, '{policy}', $2), updated_at = $3 WHERE site_id = $1
       """;
+  // accepted: the versions published since (and including) the latest substantial one
   private static final String LOAD = """
-      SELECT s.config,
-             (SELECT max(published_at) FROM ops.policy_versions v
-               WHERE v.site_id = s.site_id AND v.substantial) AS renew_after,
-             (SELECT array_agg(version) FROM ops.policy_versions v WHERE v.site_id = s.site_id) AS versions
-        FROM ops.sites s WHERE s.site_id = $1
+      SELECT s.config, last.published_at AS renew_after,
+             (SELECT array_agg(v.version) FROM ops.policy_versions v
+               WHERE v.site_id = s.site_id AND v.seq >= coalesce(last.seq, 0)) AS versions
+        FROM ops.sites s
+        LEFT JOIN LATERAL (SELECT published_at, seq FROM ops.policy_versions v
+                            WHERE v.site_id = s.site_id AND v.substantial ORDER BY seq DESC LIMIT 1) last ON true
+       WHERE s.site_id = $1
       """;
   private static final String VERSION_EXISTS = """
       SELECT 1 FROM ops.policy_versions WHERE site_id = $1 AND version = $2

@@ -31,6 +31,10 @@ final class SiteValidator {
       "marketing", List.of("ad_storage", "ad_user_data", "ad_personalization"),
       "personalisation", List.of("personalization_storage"));
 
+  static final String DEFAULT_TIME_ZONE = "Europe/Paris";
+  static final int DEFAULT_K = 5;
+  static final int MIN_K = 2;
+
   private SiteValidator() {
   }
 
@@ -67,6 +71,58 @@ final class SiteValidator {
     out.put("texts", texts(texts == null ? new JsonObject() : texts));
     JsonArray destinations = Bodies.array(in, "destinations", false);
     out.put("destinations", destinations == null ? new JsonArray() : destinations.copy());
+    out.put("timeZone", timeZone(Bodies.string(in, "timeZone", false, 64)));
+    out.put("k", k(in.getValue("k")));
+    out.put("widget", widget(Bodies.object(in, "widget", false)));
+    return out;
+  }
+
+  /** A zone of the tz database by its region name ("Europe/Paris"); fixed offsets and abbreviations are not. */
+  static String timeZone(String zone) {
+    if (zone == null) {
+      return DEFAULT_TIME_ZONE;
+    }
+    if (!java.time.ZoneId.getAvailableZoneIds().contains(zone)) {
+      throw ApiError.badRequest("invalid_time_zone", "'timeZone' must be a zone of the tz database, such as "
+          + "Europe/Paris");
+    }
+    return zone;
+  }
+
+  private static int k(Object value) {
+    if (value == null) {
+      return DEFAULT_K;
+    }
+    if (!(value instanceof Integer k) || k < MIN_K || k > 1000) {
+      throw ApiError.badRequest("invalid_k", "'k' (anonymity threshold) must be a whole number from " + MIN_K
+          + " to 1000");
+    }
+    return k;
+  }
+
+  /** The banner's behaviour; a site created or replaced without it gets the floating button. */
+  private static JsonObject widget(JsonObject in) {
+    JsonObject out = new JsonObject().put("floatingButton", true).putNull("repromptAfterRefusalDays");
+    if (in == null) {
+      return out;
+    }
+    for (String key : in.fieldNames()) {
+      if (!key.equals("floatingButton") && !key.equals("repromptAfterRefusalDays")) {
+        throw ApiError.badRequest("invalid_field", "'widget' has no setting '" + SiteRegistry.safe(key) + "'");
+      }
+    }
+    Boolean floating = Bodies.bool(in, "floatingButton");
+    if (floating != null) {
+      out.put("floatingButton", floating);
+    }
+    Object days = in.getValue("repromptAfterRefusalDays");
+    if (days != null) {
+      if (!(days instanceof Integer d) || d < 1 || d > 396) {
+        throw ApiError.badRequest("invalid_field",
+            "'widget.repromptAfterRefusalDays' must be a whole number of days from 1 to 396 (13 months)");
+      }
+      out.put("repromptAfterRefusalDays", d);
+    }
     return out;
   }
 

@@ -18,7 +18,8 @@ public final class Sites {
   private Sites() {
   }
 
-  static Site fromStored(String siteId, JsonObject config, java.util.Set<String> versions, Instant renewAfter) {
+  static Site fromStored(String siteId, JsonObject config, java.util.Set<String> acceptedVersions,
+      Instant renewAfter) {
     List<Purpose> purposes = new ArrayList<>();
     for (Object o : config.getJsonArray("purposes")) {
       JsonObject p = (JsonObject) o;
@@ -32,9 +33,16 @@ public final class Sites {
     for (String locale : locales) {
       hashes.put(locale, textHash(policy.getString("version"), purposes, config.getJsonObject("texts"), locale));
     }
+    JsonObject widget = config.getJsonObject("widget", new JsonObject());
+    java.util.Set<String> accepted = new java.util.HashSet<>(acceptedVersions);
+    accepted.add(policy.getString("version"));
     return new Site(siteId, config.getString("name"), strings(config.getJsonArray("origins")),
-        policy.getString("version"), policy.getString("url"), versions, renewAfter, List.copyOf(purposes), locales,
-        config.getJsonObject("texts"), config.getJsonArray("destinations"), Map.copyOf(hashes), config);
+        policy.getString("version"), policy.getString("url"), java.util.Set.copyOf(accepted), renewAfter,
+        List.copyOf(purposes), locales, config.getJsonObject("texts"), config.getJsonArray("destinations"),
+        Map.copyOf(hashes), java.time.ZoneId.of(config.getString("timeZone", SiteValidator.DEFAULT_TIME_ZONE)),
+        config.getInteger("k", SiteValidator.DEFAULT_K),
+        new Site.Widget(widget.getBoolean("floatingButton", false), widget.getInteger("repromptAfterRefusalDays")),
+        config);
   }
 
   /**
@@ -63,7 +71,7 @@ public final class Sites {
   }
 
   /** What the widget needs; nothing secret, nothing about destinations. */
-  public static JsonObject publicConfig(Site site, String gatewayBase) {
+  public static JsonObject publicConfig(Site site, String publicUrl) {
     JsonArray purposes = new JsonArray();
     JsonObject consentMode = new JsonObject();
     for (Purpose p : site.purposes()) {
@@ -85,7 +93,8 @@ public final class Sites {
         .put("texts", site.texts())
         .put("textHash", new JsonObject(new HashMap<>(site.textHashes())))
         .put("consentMode", consentMode)
-        .put("preferencesUrl", gatewayBase + "/preferences?site=" + site.id());
+        .put("widget", site.widget().toJson())
+        .put("preferencesUrl", publicUrl + "/preferences?site=" + site.id());
   }
 
   private static List<String> strings(JsonArray array) {

@@ -36,10 +36,19 @@ public final class BatchWriter<T, R> {
     }
   }
 
-  public BatchWriter(int maxBatch, int maxInFlight, Function<List<T>, Future<List<R>>> write) {
+  private final WriteHealth health;
+
+  /** {@code health} hears of every write's start and outcome (readiness reads it); may be null. */
+  public BatchWriter(int maxBatch, int maxInFlight, WriteHealth health, Function<List<T>, Future<List<R>>> write) {
     this.write = write;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.health = health;
+  }
+
+  /** Items waiting for a write to start (not those being written). */
+  public synchronized int queued() {
+    return queue.size();
   }
 
   public Future<R> submit(T item) {
@@ -65,26 +74,47 @@ public final class BatchWriter<T, R> {
         }
         inFlight++;
       }
-      List<T> items = new ArrayList<>(batch.size());
-      for (Pending<T, R> p : batch) {
-        items.add(p.item());
-      }
-      Future<List<R>> result;
-      try {
-        result = write.apply(items);
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      result.onComplete(ar -> {
+      write(batch).onComplete(ar -> {
         synchronized (this) {
           inFlight--;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).settle(ar.succeeded() ? Future.succeededFuture(ar.result().get(i))
-              : Future.failedFuture(ar.cause()));
         }
         drain();
       });
     }
+  }
+
+  /**
+   * Writes a batch and settles its items. A batch refused for a data error (SQLSTATE class 22: one item's value)
+   * is split in halves and each written again, so the valid items still commit and only the offending one fails.
+   */
+  private Future<Void> write(List<Pending<T, R>> batch) {
+    List<T> items = new ArrayList<>(batch.size());
+    for (Pending<T, R> p : batch) {
+      items.add(p.item());
+    }
+    Future<List<R>> result;
+    Object token = new Object();
+    if (health != null) {
+      health.started(token);
+    }
+    try {
+      result = write.apply(items);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.transform(ar -> {
+      if (health != null) {
+        health.finished(token, ar.cause());
+      }
+      if (ar.failed() && batch.size() > 1 && SqlErrors.dataError(ar.cause())) {
+        int half = batch.size() / 2;
+        return Future.join(write(batch.subList(0, half)), write(batch.subList(half, batch.size()))).mapEmpty();
+      }
+      Throwable cause = ar.failed() ? SqlErrors.translate(ar.cause()) : null;
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).settle(ar.succeeded() ? Future.succeededFuture(ar.result().get(i)) : Future.failedFuture(cause));
+      }
+      return Future.succeededFuture();
+    });
   }
 }

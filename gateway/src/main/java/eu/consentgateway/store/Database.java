@@ -1,16 +1,23 @@
 package eu.consentgateway.store;
 
+import eu.consentgateway.config.GatewayConfig;
 import eu.consentgateway.config.PgUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The PostgreSQL pools, one per database role: each connection switches to its role when opened,
- * so code holding the terminal pool cannot read identity even by mistake.
+ * so code holding the terminal pool cannot read identity even by mistake. Every pool is bounded in time:
+ * statements and lock waits end server-side after the query timeout, a connection is waited for at most the
+ * connect timeout, TCP keepalive is on, and a connection that hears nothing for a while (a frozen server, a
+ * dropped network) is closed so the pool opens a fresh one.
  */
 public final class Database {
   public enum Role {
@@ -23,19 +30,24 @@ public final class Database {
     }
   }
 
+  /** Statistics rebuild whole days: their statements may run longer than a request's. */
+  static final Duration STATS_QUERY_TIMEOUT = Duration.ofMinutes(5);
+
   private final Pool gateway;
   private final Pool terminal;
   private final Pool identity;
   private final Pool stats;
+  private final Duration queryTimeout;
 
-  public Database(Vertx vertx, PgUrl url) {
-    this.gateway = pool(vertx, url, Role.GATEWAY, 8);
-    this.terminal = pool(vertx, url, Role.TERMINAL, 8);
-    this.identity = pool(vertx, url, Role.IDENTITY, 2);
-    this.stats = pool(vertx, url, Role.STATS, 2);
+  public Database(Vertx vertx, PgUrl url, GatewayConfig.Timeouts timeouts) {
+    this.queryTimeout = timeouts.pgQuery();
+    this.gateway = pool(vertx, url, Role.GATEWAY, 8, timeouts.pgQuery(), timeouts.pgConnect());
+    this.terminal = pool(vertx, url, Role.TERMINAL, 8, timeouts.pgQuery(), timeouts.pgConnect());
+    this.identity = pool(vertx, url, Role.IDENTITY, 2, timeouts.pgQuery(), timeouts.pgConnect());
+    this.stats = pool(vertx, url, Role.STATS, 2, STATS_QUERY_TIMEOUT, timeouts.pgConnect());
   }
 
-  public static Pool pool(Vertx vertx, PgUrl url, Role role, int size) {
+  public static Pool pool(Vertx vertx, PgUrl url, Role role, int size, Duration queryTimeout, Duration connectTimeout) {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(url.host())
         .setPort(url.port())
@@ -43,12 +55,28 @@ public final class Database {
         .setUser(url.user())
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
+    options.setMetricsName("cg-" + role.name);
     if (url.password() != null) {
       options.setPassword(url.password());
     }
     options.addProperty("application_name", "consent-gateway-" + role.name);
+    // run-time parameters of the session, sent at connection start
+    options.addProperty("statement_timeout", Long.toString(queryTimeout.toMillis()));
+    options.addProperty("lock_timeout", Long.toString(queryTimeout.toMillis()));
+    options.addProperty("idle_in_transaction_session_timeout", Long.toString(queryTimeout.toMillis() * 5));
+    int silentSeconds = (int) Math.max(5, queryTimeout.toSeconds() * 3 + 5);
+    NetClientOptions net = new NetClientOptions()
+        .setTcpKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setConnectTimeout((int) connectTimeout.toMillis())
+        .setReadIdleTimeout(silentSeconds)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("cg-" + role.name).setShared(false))
+        .with(new PoolOptions().setMaxSize(size).setName("cg-" + role.name).setShared(false)
+            .setConnectionTimeout((int) connectTimeout.toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+            .setMaxWaitQueueSize(4096)
+            .setIdleTimeout(silentSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .with(net)
         .connectingTo(options)
         .withConnectHandler(conn -> conn.query("SET ROLE " + role.name).execute()
             .onComplete(ar -> conn.close()))
@@ -72,8 +100,9 @@ public final class Database {
     return stats;
   }
 
+  /** PostgreSQL answers a trivial query within the query timeout. */
   public Future<Void> ping() {
-    return gateway.query("SELECT 1").execute().mapEmpty();
+    return gateway.query("SELECT 1").execute().timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   public Future<Void> close() {

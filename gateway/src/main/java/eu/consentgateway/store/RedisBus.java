@@ -28,6 +28,8 @@ public final class RedisBus {
   private final Vertx vertx;
   private final Redis client;
   private final RedisAPI api;
+  private final String prefix;
+  private final long timeoutMs;
   private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
   private volatile RedisConnection subscriber;
   private volatile boolean subscribed;
@@ -35,15 +37,28 @@ public final class RedisBus {
   private final java.util.concurrent.atomic.AtomicBoolean reconnecting = new java.util.concurrent.atomic.AtomicBoolean();
   private final List<Runnable> onResubscribe = new CopyOnWriteArrayList<>();
 
-  public RedisBus(Vertx vertx, String url) {
+  /**
+   * {@code prefix} starts every key and channel, so deployments sharing one Redis never see each other's data;
+   * every command gives up after {@code timeout}, and callers then go on as if Redis were down.
+   */
+  public RedisBus(Vertx vertx, String url, String prefix, java.time.Duration timeout) {
     this.vertx = vertx;
+    this.prefix = prefix;
+    this.timeoutMs = timeout.toMillis();
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
-        .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(8192));
+        .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(8192)
+        .setPoolName("cg-redis").setMetricsName("cg-redis"));
     this.api = RedisAPI.api(client);
   }
 
-  public RedisAPI api() {
-    return api;
+  /** The deployment's name for a key or channel. */
+  public String key(String name) {
+    return prefix + name;
+  }
+
+  /** One command, bounded in time. */
+  public Future<Response> send(Request request) {
+    return client.send(request).timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public boolean subscribed() {
@@ -51,7 +66,8 @@ public final class RedisBus {
   }
 
   /** Registers a listener; a channel first heard of after start-up is subscribed at once. */
-  public void listen(String channel, Consumer<String> listener) {
+  public void listen(String name, Consumer<String> listener) {
+    String channel = key(name);
     boolean added = !listeners.containsKey(channel);
     listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
     RedisConnection conn = subscriber;
@@ -75,15 +91,17 @@ public final class RedisBus {
 
   /** Sends commands in one round trip; replies come back in order. */
   public Future<List<Response>> batch(List<Request> requests) {
-    return client.batch(requests);
+    return client.batch(requests).timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /** Publishes on the deployment's channel {@code channel} (unprefixed name). */
   public Future<Void> publish(String channel, String message) {
-    return api.publish(channel, message).mapEmpty();
+    return api.publish(key(channel), message).timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .mapEmpty();
   }
 
   public Future<Void> ping() {
-    return api.ping(List.of()).mapEmpty();
+    return api.ping(List.of()).timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   private Future<Void> subscribe() {

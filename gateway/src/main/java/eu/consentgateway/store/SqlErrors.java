@@ -17,10 +17,15 @@ public final class SqlErrors {
       if ("23503".equals(state)) {
         return ApiError.badRequest("unknown_reference", "the request refers to something that does not exist");
       }
-      if ("22001".equals(state) || "22P02".equals(state)) {
-        return ApiError.badRequest("invalid_field", "a value has the wrong form or length");
+      if (dataError(t)) {
+        return ApiError.badRequest("invalid_value", "a value cannot be stored (wrong form, length or character)");
       }
     }
     return t;
+  }
+
+  /** SQLSTATE class 22 (data exception): the value, not the store, is at fault. */
+  public static boolean dataError(Throwable t) {
+    return t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
   }
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * reaches a store, a log or another class. {@code X-Forwarded-For} is believed only from trusted proxies.
  */
 public final class ClientAddress {
+  private static final String PREFIX_KEY = "cg.clientPrefix";
+  private static final String UNKNOWN = "unknown";
   private final List<Cidr> trustedProxies;
 
   public ClientAddress(List<Cidr> trustedProxies) {
@@ -41,6 +43,20 @@ public final class ClientAddress {
     return truncate(client);
   }
 
+  /**
+   * The stored form of the client's truncated address ({@link #prefix}), worked out once per request: rate
+   * limits, consent proof and geography all read it.
+   */
+  public String prefixOf(RoutingContext ctx) {
+    String known = ctx.get(PREFIX_KEY);
+    if (known == null) {
+      String p = prefix(truncated(ctx));
+      known = p == null ? UNKNOWN : p;
+      ctx.put(PREFIX_KEY, known);
+    }
+    return UNKNOWN.equals(known) ? null : known;
+  }
+
   private boolean trusted(InetAddress address) {
     for (Cidr cidr : trustedProxies) {
       if (cidr.contains(address)) {
@@ -50,8 +66,18 @@ public final class ClientAddress {
     return false;
   }
 
+  /**
+   * IPv4 to its /24, IPv6 to its /48; an IPv6 address that carries an IPv4 one (IPv4-mapped or -compatible,
+   * 6to4, Teredo, NAT64) is reduced to that IPv4's /24, since its /48 would keep the whole IPv4 address.
+   */
   public static InetAddress truncate(InetAddress address) {
     byte[] bytes = address.getAddress();
+    if (bytes.length == 16) {
+      byte[] v4 = embeddedIpv4(bytes);
+      if (v4 != null) {
+        bytes = v4;
+      }
+    }
     int keep = bytes.length == 4 ? 3 : 6;
     for (int i = keep; i < bytes.length; i++) {
       bytes[i] = 0;
@@ -61,6 +87,40 @@ public final class ClientAddress {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The IPv4 address inside an IPv6 one, or null when there is none. */
+  static byte[] embeddedIpv4(byte[] b) {
+    if (zero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) { // ::ffff:a.b.c.d (mapped)
+      return java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+    if (zero(b, 0, 12) && (b[12] != 0 || b[13] != 0)) { // ::a.b.c.d (compatible; ::1 and :: are not)
+      return java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) { // 2002:aabb:ccdd::/16 (6to4)
+      return java.util.Arrays.copyOfRange(b, 2, 6);
+    }
+    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) { // 2001::/32 (Teredo)
+      byte[] client = java.util.Arrays.copyOfRange(b, 12, 16); // the client's address, bits inverted
+      for (int i = 0; i < 4; i++) {
+        client[i] = (byte) ~client[i];
+      }
+      return client;
+    }
+    if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+        && zero(b, 4, 12)) { // 64:ff9b::/96 (NAT64)
+      return java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+    return null;
+  }
+
+  private static boolean zero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The stored form: {@code 203.0.113.0/24} or {@code 2001:db8:1::/48}. */

@@ -28,6 +28,20 @@ public final class UserAgents {
 
   private Parsed uncached(String userAgent) {
     Client c = parser.parse(userAgent);
-    return new Parsed(c.userAgent.family, c.userAgent.major, c.os.family, c.os.major, c.device.family);
+    return new Parsed(family(c.userAgent.family), major(c.userAgent.major), family(c.os.family), major(c.os.major),
+        family(c.device.family));
+  }
+
+  /** Generic patterns copy words of the user agent into families (bot names, device models): screen and bound. */
+  private static String family(String family) {
+    if (family == null || family.isBlank()) {
+      return "Other";
+    }
+    String screened = FreeText.screen(family);
+    return screened.length() > 64 ? screened.substring(0, 64) : screened;
+  }
+
+  private static String major(String major) {
+    return major != null && major.length() <= 10 && major.chars().allMatch(Character::isDigit) ? major : null;
   }
 }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteRegistry;
-import eu.consentgateway.site.SiteRoutes;
 import eu.consentgateway.site.Sites;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -31,6 +30,7 @@ public final class WidgetRoutes {
   private static final String SITE_CACHE = "public, max-age=60";
 
   private final SiteRegistry sites;
+  private final String publicUrl;
   private final String source;
   private final Body generic;
   private final Buffer brotli;
@@ -41,8 +41,9 @@ public final class WidgetRoutes {
   private record Body(String etag, Buffer plain, Buffer gzip) {
   }
 
-  public WidgetRoutes(SiteRegistry sites) {
+  public WidgetRoutes(SiteRegistry sites, String publicUrl) {
     this.sites = sites;
+    this.publicUrl = publicUrl;
     byte[] js = read("consent.js");
     if (js == null) {
       throw new IllegalStateException("consent-widget/consent.js is missing from the classpath; build the widget module");
@@ -82,16 +83,16 @@ public final class WidgetRoutes {
     // site that cannot be read now (the widget then retries the config itself), for a short while only
     sites.find(siteId).onSuccess(site -> {
       if (site.isPresent()) {
-        serve(ctx, forSite(site.get(), SiteRoutes.gatewayBase(ctx)), null, SITE_CACHE);
+        serve(ctx, forSite(site.get()), null, SITE_CACHE);
       } else {
         serve(ctx, generic, brotli, GENERIC_CACHE);
       }
     }).onFailure(e -> serve(ctx, generic, brotli, SITE_CACHE));
   }
 
-  private Body forSite(Site site, String gatewayBase) {
+  private Body forSite(Site site) {
     // JSON is JavaScript, but for the two line separators older engines reject inside string literals
-    String json = Sites.publicConfig(site, gatewayBase).encode()
+    String json = Sites.publicConfig(site, publicUrl).encode()
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     String key = sha256(json.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     return perSite.get(key, k -> {

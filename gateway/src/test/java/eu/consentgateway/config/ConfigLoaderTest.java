@@ -32,15 +32,19 @@ class ConfigLoaderTest {
 
   @Test
   void invalidValuesStopWithOneLineNamingTheVariable() {
-    Map<String, Map<String, String>> cases = Map.of(
-        "CG_HTTP_PORT", Map.of("CG_HTTP_PORT", "eighty"),
-        "CG_PG_URL", Map.of("CG_PG_URL", "mysql://x/y"),
-        "CG_REDIS_URL", Map.of("CG_REDIS_URL", "localhost:6379"),
-        "CG_TOKEN_SECRET", Map.of("CG_TOKEN_SECRET", "short"),
-        "CG_TRUSTED_PROXIES", Map.of("CG_TRUSTED_PROXIES", "10.0.0.0/99"),
-        "CG_GEOIP_DB", Map.of("CG_GEOIP_DB", "/no/such/file.mmdb"),
-        "CG_ADMIN_TOKEN", Map.of("CG_ADMIN_TOKEN", "short"),
-        "CG_HTTP_PROT", Map.of("CG_HTTP_PROT", "8080"));
+    Map<String, Map<String, String>> cases = Map.ofEntries(
+        Map.entry("CG_HTTP_PORT", Map.of("CG_HTTP_PORT", "eighty")),
+        Map.entry("CG_PG_URL", Map.of("CG_PG_URL", "mysql://x/y")),
+        Map.entry("CG_REDIS_URL", Map.of("CG_REDIS_URL", "localhost:6379")),
+        Map.entry("CG_TOKEN_SECRET", Map.of("CG_TOKEN_SECRET", "short")),
+        Map.entry("CG_TRUSTED_PROXIES", Map.of("CG_TRUSTED_PROXIES", "10.0.0.0/99")),
+        Map.entry("CG_GEOIP_DB", Map.of("CG_GEOIP_DB", "/no/such/file.mmdb")),
+        Map.entry("CG_ADMIN_TOKEN", Map.of("CG_ADMIN_TOKEN", "short")),
+        Map.entry("CG_PUBLIC_URL", Map.of("CG_PUBLIC_URL", "https://gw.example/path")),
+        Map.entry("CG_MANAGEMENT_PORT", Map.of("CG_MANAGEMENT_PORT", "8080")),
+        Map.entry("CG_REDIS_PREFIX", Map.of("CG_REDIS_PREFIX", "spaces are not allowed")),
+        Map.entry("CG_RATE_COLLECT_PER_MINUTE", Map.of("CG_RATE_COLLECT_PER_MINUTE", "-1")),
+        Map.entry("CG_HTTP_PROT", Map.of("CG_HTTP_PROT", "8080")));
     cases.forEach((variable, env) -> {
       ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
       assertTrue(e.getMessage().startsWith(variable + ":"), e.getMessage());

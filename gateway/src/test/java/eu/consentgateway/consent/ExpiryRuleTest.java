@@ -41,13 +41,16 @@ class ExpiryRuleTest {
     return site;
   }
 
-  private JsonObject consent(String siteId, String subjectId, String method, boolean stats) {
+  /** A consent; a returning visitor ({@code previous} not null) proves its subject with its latest token. */
+  private JsonObject consent(String siteId, JsonObject previous, String method, boolean stats) {
     boolean all = method.equals("accept_all");
     JsonObject body = TestGateway.consentBody(siteId, method, Map.of("statistics", stats || all, "prospecting", all));
-    if (subjectId != null) {
-      body.put("subjectId", subjectId);
+    if (previous == null) {
+      return gw.consent(body);
     }
-    return gw.consent(body);
+    var response = gw.postJson("/v1/consents", body, TestGateway.bearer(previous.getString("token")));
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
   }
 
   @Test
@@ -61,12 +64,12 @@ class ExpiryRuleTest {
     String subject = first.getString("subjectId");
 
     clock.advanceMonths(6); // revisit: the banner is not shown, a re-consent keeps the same expiry
-    JsonObject revisit = consent(site, subject, "accept_all", true);
+    JsonObject revisit = consent(site, first, "accept_all", true);
     assertEquals(first.getString("expiresAt"), revisit.getString("expiresAt"));
     assertEquals("updated", revisit.getString("event"));
 
     clock.advanceMonths(6); // update at 12 months: still the same expiry
-    JsonObject update = consent(site, subject, "custom", false);
+    JsonObject update = consent(site, revisit, "custom", false);
     assertEquals(first.getString("expiresAt"), update.getString("expiresAt"));
     assertEquals(false, update.getJsonObject("choices").getBoolean("statistics"));
 
@@ -75,7 +78,8 @@ class ExpiryRuleTest {
     var current = gw.get("/v1/consents/current?site=" + site, TestGateway.bearer(update.getString("token")));
     assertEquals(401, current.statusCode());
     assertEquals("token_expired", current.bodyAsJsonObject().getString("error"));
-    JsonObject renewed = consent(site, subject, "reject_all", false);
+    // an expired (but never replaced) token still proves whose consent it was: the ledger keeps one subject
+    JsonObject renewed = consent(site, update, "reject_all", false);
     assertEquals("given", renewed.getString("event"));
     assertEquals(clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(13).toInstant().toString(),
         renewed.getString("expiresAt"));
@@ -118,7 +122,7 @@ class ExpiryRuleTest {
         new JsonObject().put("version", "2026-12").put("substantial", false), TestGateway.admin());
     assertEquals(201, minor.statusCode(), minor.bodyAsString());
     clock.advanceMonths(1);
-    JsonObject afterMinor = consent(site, first.getString("subjectId"), "accept_all", true);
+    JsonObject afterMinor = consent(site, first, "accept_all", true);
     assertEquals(first.getString("expiresAt"), afterMinor.getString("expiresAt"), "a minor version keeps the period");
 
     clock.advanceMonths(1);
@@ -130,9 +134,12 @@ class ExpiryRuleTest {
     assertTrue(current.bodyAsJsonObject().getBoolean("renewRequired"), "the banner must ask again");
 
     clock.advanceMonths(1);
-    JsonObject body = TestGateway.consentBody(site, "accept_all", Map.of("statistics", true))
-        .put("subjectId", first.getString("subjectId")).put("policyVersion", "2027-03");
-    JsonObject renewed = gw.consent(body);
+    JsonObject body = TestGateway.consentBody(site, "accept_all", Map.of("statistics", true, "prospecting", true))
+        .put("policyVersion", "2027-03");
+    var response = gw.postJson("/v1/consents", body, TestGateway.bearer(afterMinor.getString("token")));
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    JsonObject renewed = response.bodyAsJsonObject();
+    assertEquals(first.getString("subjectId"), renewed.getString("subjectId"), "the same subject, asked again");
     assertEquals("given", renewed.getString("event"));
     assertNotEquals(first.getString("expiresAt"), renewed.getString("expiresAt"));
     assertEquals(clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(13).toInstant().toString(),

@@ -150,7 +150,7 @@ class ForwardTest {
     clock.set(T0.plus(Duration.ofHours(2)));
     await(() -> outbox() == 0, Duration.ofSeconds(1));
     assertEquals(0, hits("/hook") + hits("/matomo.php") + hits("/api/event"), "nothing forwarded after withdrawal");
-    String metrics = gw.get("/metrics", Map.of()).bodyAsString();
+    String metrics = gw.metrics();
     assertTrue(metrics.contains("cg_forward_dropped_total{reason=\"consent\"}"), "drops are counted");
   }
 
@@ -189,7 +189,7 @@ class ForwardTest {
     assertEquals(1, letters.size());
     assertEquals(4, letters.getJsonObject(0).getInteger("attempts"));
     assertEquals("HTTP 503", letters.getJsonObject(0).getString("lastError"));
-    assertTrue(gw.get("/metrics", Map.of()).bodyAsString().contains("cg_forward_dead_letters_total"));
+    assertTrue(gw.metrics().contains("cg_forward_dead_letters_total"));
   }
 
   @Test

@@ -38,8 +38,13 @@ class OpsTest {
     assertEquals(200, gw.get("/health/live", Map.of()).statusCode());
     var ready = gw.get("/health/ready", Map.of());
     assertEquals(200, ready.statusCode(), ready.bodyAsString());
-    assertTrue(ready.bodyAsString().contains("postgresql"));
-    assertTrue(ready.bodyAsString().contains("redis"));
+    assertEquals("UP", ready.bodyAsJsonObject().getString("status"));
+    assertFalse(ready.bodyAsString().contains("postgresql"), "the public port says only the status");
+    var detailed = gw.management("/health/ready");
+    assertEquals(200, detailed.statusCode(), detailed.bodyAsString());
+    assertEquals("UP", detailed.bodyAsJsonObject().getJsonObject("checks").getJsonObject("postgresql")
+        .getString("status"));
+    assertEquals("UP", detailed.bodyAsJsonObject().getJsonObject("checks").getJsonObject("redis").getString("status"));
   }
 
   @Test
@@ -47,7 +52,8 @@ class OpsTest {
     String site = TestStores.uniqueSite("ops");
     gw.createSite(site);
     gw.consent(TestGateway.consentBody(site, "reject_all", Map.of()));
-    var metrics = gw.get("/metrics", Map.of());
+    assertEquals(404, gw.get("/metrics", Map.of()).statusCode(), "metrics are not on the visitor-facing port");
+    var metrics = gw.management("/metrics");
     assertEquals(200, metrics.statusCode());
     String text = metrics.bodyAsString();
     assertTrue(text.contains("cg_consent_events_total{event=\"given\",method=\"reject_all\"}"), text);

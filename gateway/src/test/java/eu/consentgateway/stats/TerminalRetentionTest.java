@@ -24,7 +24,8 @@ class TerminalRetentionTest {
     TestStores.execute(String.format(insert, "2025-01-01T00:00:00Z", 3));  // 23 months before "now"
     Vertx vertx = Vertx.vertx();
     try {
-      var pool = Database.pool(vertx, url, Database.Role.STATS, 1);
+      var pool = Database.pool(vertx, url, Database.Role.STATS, 1, java.time.Duration.ofSeconds(30),
+          java.time.Duration.ofSeconds(2));
       var retention = new TerminalRetention(pool, new MutableClock(Instant.parse("2026-12-01T00:00:00Z")), 25);
       long purged = TestGateway.await(retention.purge());
       assertEquals(0, TestStores.count("SELECT count(*) FROM terminal.events WHERE site_id = ? "

@@ -22,10 +22,12 @@ public final class TestGateway implements AutoCloseable {
   private final Vertx clientVertx;
   private final WebClient client;
   private final int port;
+  private final int managementPort;
 
-  private TestGateway(Gateway gateway, int port) {
+  private TestGateway(Gateway gateway, int port, int managementPort) {
     this.gateway = gateway;
     this.port = port;
+    this.managementPort = managementPort;
     this.clientVertx = Vertx.vertx();
     this.client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         );
@@ -36,7 +38,27 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(GatewayConfig config, Clock clock) {
-    return new TestGateway(await(Gateway.start(config, clock)), config.httpPort());
+    return new TestGateway(await(Gateway.start(config, clock)), config.httpPort(), config.managementPort());
+  }
+
+  /** A GET on the management port ({@code /metrics}, detailed health). */
+  public HttpResponse<Buffer> management(String path) {
+    return await(client.get(managementPort, "127.0.0.1", path).send());
+  }
+
+  /** The Prometheus text of {@code /metrics}. */
+  public String metrics() {
+    return management("/metrics").bodyAsString();
+  }
+
+  /** The value of one series ({@code name{labels}} exactly as exposed), 0 when it is not there. */
+  public double metric(String series) {
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
   }
 
   public Gateway gateway() {

@@ -37,18 +37,34 @@ public final class TestStores {
 
   /** The test configuration with some variables set otherwise, as an operator would in the environment. */
   public static GatewayConfig config(Map<String, String> overrides) {
+    return ConfigLoader.load(environment(overrides));
+  }
+
+  /** The variables of {@link #config(Map)}, for a gateway started as a process of its own. */
+  public static Map<String, String> environment(Map<String, String> overrides) {
     requireListening("127.0.0.1", 5432, "PostgreSQL");
     requireListening("127.0.0.1", 6379, "Redis");
     Map<String, String> env = new HashMap<>();
-    env.put("CG_HTTP_PORT", String.valueOf(freePort()));
+    int port = freePort();
+    env.put("CG_HTTP_PORT", String.valueOf(port));
+    env.put("CG_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("CG_PUBLIC_URL", "http://127.0.0.1:" + port);
     env.put("CG_PG_URL", "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     env.put("CG_REDIS_URL", "redis://127.0.0.1:6379");
     env.put("CG_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("CG_TOKEN_SECRET", TOKEN_SECRET);
     env.put("CG_VERTICLES", "2");
     env.put("CG_SHUTDOWN_GRACE_SECONDS", "2");
+    // every test client is 127.0.0.1: the suite would spend the per-network budgets (RateLimitTest sets its own)
+    env.put("CG_RATE_CONSENTS_PER_MINUTE", "0");
+    env.put("CG_RATE_NOTICES_PER_MINUTE", "0");
+    env.put("CG_RATE_COLLECT_PER_MINUTE", "0");
+    env.put("CG_RATE_AUTH_FAILURES_PER_MINUTE", "0");
     env.putAll(overrides);
-    return ConfigLoader.load(env);
+    if (overrides.containsKey("CG_HTTP_PORT") && !overrides.containsKey("CG_PUBLIC_URL")) {
+      env.put("CG_PUBLIC_URL", "http://127.0.0.1:" + overrides.get("CG_HTTP_PORT"));
+    }
+    return env;
   }
 
   public static PgUrl pg() {
@@ -96,8 +112,18 @@ public final class TestStores {
 
   /** Seconds left on a Redis key (-2 when missing), asked over a plain socket. */
   public static long redisTtl(String key) {
+    return redisInteger("TTL", key);
+  }
+
+  /** Deletes a Redis key; returns how many went. */
+  public static long redisDel(String key) {
+    return redisInteger("DEL", key);
+  }
+
+  private static long redisInteger(String command, String key) {
     try (Socket s = new Socket("127.0.0.1", 6379)) {
-      s.getOutputStream().write(("*2\r\n$3\r\nTTL\r\n$" + key.length() + "\r\n" + key + "\r\n").getBytes());
+      s.getOutputStream().write(("*2\r\n$" + command.length() + "\r\n" + command + "\r\n$" + key.length() + "\r\n"
+          + key + "\r\n").getBytes());
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
       String line = in.readLine();
       return Long.parseLong(line.substring(1));

@@ -30,10 +30,11 @@ class WidgetRoutesTest {
     // nothing listens on port 1: every site lookup fails as it would with PostgreSQL down
     unreachable = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(1)
         .setDatabase("none").setUser("none")).using(vertx).build();
-    SiteRegistry sites = new SiteRegistry(vertx, unreachable, new RedisBus(vertx, "redis://127.0.0.1:6379"),
+    SiteRegistry sites = new SiteRegistry(vertx, unreachable, new RedisBus(vertx, "redis://127.0.0.1:6379", "cg:widget-test:",
+        java.time.Duration.ofMillis(250)),
         Clock.systemUTC());
     Router router = Router.router(vertx);
-    new WidgetRoutes(sites).mount(router);
+    new WidgetRoutes(sites, "http://127.0.0.1").mount(router);
     server = TestGateway.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 

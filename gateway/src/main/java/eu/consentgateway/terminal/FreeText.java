@@ -1,0 +1,109 @@
+package eu.consentgateway.terminal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Screens text a page sends (URL paths, event names, property values) before it is stored or forwarded: e-mail
+ * addresses, IPv4 and IPv6 addresses, long digit runs (phone and card numbers) and opaque ids (UUIDs, long hex or
+ * token-like path segments) are replaced by a placeholder, so what identifies a person never reaches a table, a
+ * destination or a log. The placeholders are {@code :email}, {@code :ip}, {@code :number} and {@code :id}.
+ */
+public final class FreeText {
+  public static final String EMAIL = ":email";
+  public static final String IP = ":ip";
+  public static final String NUMBER = ":number";
+  public static final String ID = ":id";
+
+  private static final Pattern EMAIL_ADDRESS = Pattern.compile(
+      "[\\p{L}\\p{N}._%+'-]+@[\\p{L}\\p{N}-]+(?:\\.[\\p{L}\\p{N}-]+)*\\.\\p{L}{2,}");
+  private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![0-9])");
+  private static final Pattern IPV6 = Pattern.compile("(?i)(?<![0-9a-f:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7}"
+      + "|(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?)(?![0-9a-f:])");
+  /** Nine digits or more, possibly grouped by spaces, dots or dashes: phone and card numbers, not dates. */
+  private static final Pattern DIGITS = Pattern.compile("(?<![0-9])\\+?\\d(?:[ .-]?\\d){8,}(?![0-9])");
+  private static final Pattern UUID = Pattern.compile(
+      "(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}");
+  private static final Pattern HEX_SEGMENT = Pattern.compile("(?i)[0-9a-f]{16,}");
+  /** A long segment mixing letters and digits reads as a token or a session id, not as a page name. */
+  private static final Pattern TOKEN_SEGMENT = Pattern.compile("(?=[A-Za-z0-9_-]*\\d)(?=[A-Za-z0-9_-]*[A-Za-z])"
+      + "[A-Za-z0-9_-]{24,}");
+  private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}]");
+
+  private FreeText() {
+  }
+
+  /** A value as it may be stored: screened, without control characters. */
+  public static String screen(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = CONTROL.matcher(text).replaceAll("");
+    out = EMAIL_ADDRESS.matcher(out).replaceAll(EMAIL);
+    out = UUID.matcher(out).replaceAll(ID);
+    out = replaceIpv6(out);
+    out = IPV4.matcher(out).replaceAll(IP);
+    return DIGITS.matcher(out).replaceAll(NUMBER);
+  }
+
+  /** A URL path, percent-decoded where it decodes as UTF-8, screened text first, then segment by segment. */
+  public static String path(String rawPath) {
+    String decoded = percentDecoded(rawPath);
+    String[] segments = screen(decoded).split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (HEX_SEGMENT.matcher(segments[i]).matches() || TOKEN_SEGMENT.matcher(segments[i]).matches()) {
+        segments[i] = ID;
+      }
+    }
+    String path = String.join("/", segments);
+    return path.isEmpty() ? "/" : path;
+  }
+
+  /** Whether a host is an IP address literal (kept as {@link #IP} only). */
+  public static boolean ipLiteral(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return IPV4.matcher(h).matches() || IPV6.matcher(h).matches();
+  }
+
+  private static String replaceIpv6(String text) {
+    Matcher m = IPV6.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      // an address has two groups at least; "d::" of "std::vector" is a name
+      boolean address = m.group().split(":+").length - (m.group().startsWith(":") ? 1 : 0) >= 2;
+      m.appendReplacement(out, address ? IP : Matcher.quoteReplacement(m.group()));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static String percentDecoded(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
+          && Character.digit(raw.charAt(i + 2), 16) >= 0) {
+        bytes.put((byte) Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else if (c < 0x80) {
+        bytes.put((byte) c);
+      } else {
+        return raw; // not a raw path: leave it as it came
+      }
+    }
+    bytes.flip();
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+    } catch (CharacterCodingException e) {
+      return raw;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package eu.consentgateway.terminal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class FreeTextTest {
+  @Test
+  void personalDataIsReplacedAndOrdinaryTextKept() {
+    assertEquals("mail :email now", FreeText.screen("mail jo.doe+news@mail.example.fr now"));
+    assertEquals("from :ip and :ip", FreeText.screen("from 10.1.2.3 and fe80::1ff:fe23:4567:890a"));
+    assertEquals("call :number", FreeText.screen("call 06 12 34 56 78"));
+    assertEquals("card :number", FreeText.screen("card 4970-1012-3456-7890"));
+    assertEquals("order :id", FreeText.screen("order 123e4567-e89b-12d3-a456-426614174000"));
+    // dates, short numbers, versions and times are not personal data
+    assertEquals("2026-12-02 build 1234567 v1.2.3 at 12:30:45", FreeText.screen(
+        "2026-12-02 build 1234567 v1.2.3 at 12:30:45"));
+    assertEquals("std::vector", FreeText.screen("std::vector"));
+    assertEquals("ab", FreeText.screen("a\u0007b\u200e"), "control and format characters go");
+  }
+
+  @Test
+  void pathsAreDecodedThenScreenedSegmentBySegment() {
+    assertEquals("/products/42/red-shoes", FreeText.path("/products/42/red-shoes"));
+    assertEquals("/u/:email/settings", FreeText.path("/u/jo%40example.com/settings"));
+    assertEquals("/reset/:id", FreeText.path("/reset/9f86d081884c7d659a2feaa0c55ad015"));
+    assertEquals("/s/:id", FreeText.path("/s/eyJhbGciOiJIUzI1NiJ9xyz123"));
+    assertEquals("/caf\u00e9/menu", FreeText.path("/caf%C3%A9/menu"));
+    assertEquals("/bad/%C3%28", FreeText.path("/bad/%C3%28"), "what does not decode stays as sent");
+    assertEquals("/", FreeText.path(""));
+  }
+}
