@@ -108,7 +108,7 @@ public final class Gateway {
   public static Future<Gateway> start(GatewayConfig config, Clock clock) {
     Migrations.migrate(config.pg());
     PrometheusMeterRegistry metrics = Meters.prometheus();
-    Outages.countIn(metrics);
+    Outages outages = new Outages(metrics);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .setJvmMetricsEnabled(true)
@@ -167,7 +167,7 @@ public final class Gateway {
           DemoRoutes demo = new DemoRoutes(sites, config.httpPort(), publicUrl);
           InFlight inFlight = new InFlight(config.limits().maxInFlight(), metrics);
           Consumer<Router> routes = router -> {
-            hygiene(router, sites, config, inFlight);
+            hygiene(router, sites, config, inFlight, outages);
             ops.mount(router);
             widget.mount(router);
             siteRoutes.mount(router);
@@ -187,7 +187,7 @@ public final class Gateway {
           return seeded
               .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(config, routes, door),
                   new DeploymentOptions().setInstances(config.verticles())))
-              .compose(v -> vertx.deployVerticle(new ManagementVerticle(config.managementPort(), ops)))
+              .compose(v -> vertx.deployVerticle(new ManagementVerticle(config.managementPort(), ops, outages)))
               .map(v -> {
                 forwarder.start();
                 retention.start(vertx);
@@ -210,7 +210,8 @@ public final class Gateway {
   }
 
   /** Request-wide handlers: load shedding, log, security headers, CORS pre-flights, body limits, failures. */
-  private static void hygiene(Router router, SiteRegistry sites, GatewayConfig config, InFlight inFlight) {
+  private static void hygiene(Router router, SiteRegistry sites, GatewayConfig config, InFlight inFlight,
+      Outages outages) {
     // few routes, prefix matches and chained handlers: every request walks this part of the router
     BodyHandler admin = BodyHandler.create(false).setBodyLimit(config.adminBodyLimit());
     BodyHandler browser = BodyHandler.create(false).setBodyLimit(config.browserBodyLimit());
@@ -218,7 +219,7 @@ public final class Gateway {
     router.route("/v1/*").handler(SiteCors.preflight(sites))
         .handler(ctx -> (ctx.normalizedPath().startsWith("/v1/admin/") ? admin : browser).handle(ctx));
     router.route("/preferences*").handler(browser);
-    router.route().failureHandler(new FailureHandler());
+    router.route().failureHandler(new FailureHandler(outages));
   }
 
   public int port() {

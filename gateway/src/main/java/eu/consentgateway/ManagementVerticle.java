@@ -2,6 +2,7 @@ package eu.consentgateway;
 
 import eu.consentgateway.http.FailureHandler;
 import eu.consentgateway.ops.OpsRoutes;
+import eu.consentgateway.store.Outages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -12,11 +13,13 @@ import io.vertx.ext.web.Router;
 final class ManagementVerticle extends VerticleBase {
   private final int port;
   private final OpsRoutes ops;
+  private final Outages outages;
   private HttpServer server;
 
-  ManagementVerticle(int port, OpsRoutes ops) {
+  ManagementVerticle(int port, OpsRoutes ops, Outages outages) {
     this.port = port;
     this.ops = ops;
+    this.outages = outages;
   }
 
   @Override
@@ -24,7 +27,7 @@ final class ManagementVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ops.mountManagement(router);
     router.route().last().handler(ctx -> ctx.fail(404));
-    router.route().failureHandler(new FailureHandler());
+    router.route().failureHandler(new FailureHandler(outages));
     server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0").setIdleTimeout(60));
     return server.requestHandler(router).listen();
   }

@@ -25,7 +25,7 @@ public final class ConfigLoader {
       "CG_DEMO", "CG_VERTICLES", "CG_SHUTDOWN_GRACE_SECONDS", "CG_CONFIG_FILE", "CG_LOG_LEVEL",
       "CG_FORWARD_MAX_ATTEMPTS", "CG_TERMINAL_RETENTION_MONTHS", "CG_RATE_CONSENTS_PER_MINUTE",
       "CG_RATE_NOTICES_PER_MINUTE", "CG_RATE_COLLECT_PER_MINUTE", "CG_RATE_AUTH_FAILURES_PER_MINUTE",
-      "CG_MAX_CONNECTIONS", "CG_MAX_IN_FLIGHT", "CG_REQUEST_READ_TIMEOUT_SECONDS", "CG_KEEP_ALIVE_SECONDS",
+      "CG_MAX_CONNECTIONS", "CG_MAX_IN_FLIGHT", "CG_REQUEST_READ_TIMEOUT_SECONDS", "CG_KEEP_ALIVE_SECONDS", "CG_REQUEST_TIMEOUT_SECONDS",
       "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS");
 
   private static final java.util.regex.Pattern REDIS_PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -129,7 +129,8 @@ public final class ConfigLoader {
         integer(v, "CG_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
         integer(v, "CG_MAX_IN_FLIGHT", 2_048, 1, 1_000_000),
         Duration.ofSeconds(integer(v, "CG_REQUEST_READ_TIMEOUT_SECONDS", 10, 1, 600)),
-        Duration.ofSeconds(integer(v, "CG_KEEP_ALIVE_SECONDS", 30, 1, 3600)));
+        Duration.ofSeconds(integer(v, "CG_KEEP_ALIVE_SECONDS", 30, 1, 3600)),
+        Duration.ofSeconds(integer(v, "CG_REQUEST_TIMEOUT_SECONDS", 5, 1, 600)));
     GatewayConfig.Timeouts timeouts = new GatewayConfig.Timeouts(
         Duration.ofMillis(integer(v, "CG_PG_QUERY_TIMEOUT_MS", 2_000, 50, 600_000)),
         Duration.ofMillis(integer(v, "CG_PG_CONNECT_TIMEOUT_MS", 2_000, 50, 600_000)),

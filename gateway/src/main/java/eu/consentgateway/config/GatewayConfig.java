@@ -41,10 +41,12 @@ public record GatewayConfig(
 
   /**
    * What an anonymous caller may ask of one instance: requests per minute per client address prefix (IPv4 /24,
-   * IPv6 /48; 0 turns a limit off), connections, requests in progress, and how long a request may take to arrive.
+   * IPv6 /48; 0 turns a limit off), connections, requests in progress, how long a request may take to arrive, and
+   * by when every request outside the operator API is answered (503 if nothing else came first).
    */
   public record Limits(int consentsPerMinute, int noticesPerMinute, int collectPerMinute, int authFailuresPerMinute,
-      int maxConnections, int maxInFlight, Duration requestReadTimeout, Duration keepAliveTimeout) {
+      int maxConnections, int maxInFlight, Duration requestReadTimeout, Duration keepAliveTimeout,
+      Duration requestTimeout) {
   }
 
   /** How long the gateway waits on a store before answering 503 (or, for Redis, going on without it). */

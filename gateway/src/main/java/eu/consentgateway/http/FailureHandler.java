@@ -11,6 +11,12 @@ import org.slf4j.LoggerFactory;
 /** The one failure handler: known errors become 4xx with a JSON body, anything else a generic 500. */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private final Outages outages;
+
+  /** {@code outages} counts and logs the 503s given for a store that could not answer. */
+  public FailureHandler(Outages outages) {
+    this.outages = outages;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -34,7 +40,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
         ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
       }
     } else if (store != null) {
-      Outages.seen(store, failure);
+      outages.seen(store, failure);
       status = 503;
       code = "unavailable";
       message = "a store the gateway needs did not answer in time; retry shortly (a repeated Idempotency-Key "

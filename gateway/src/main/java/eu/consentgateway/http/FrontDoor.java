@@ -56,6 +56,7 @@ public final class FrontDoor {
   /** Where a connection is in its current exchange, and until when it may stay there. */
   private static final class Conn {
     HttpServerRequest request; // the latest request, or null before the first one
+    long started;              // nanoTime its headers arrived
     long deadline;             // nanoTime by which the next step must happen; 0: none
     boolean keepAlive;         // the latest response ended: waiting for the next request
   }
@@ -91,6 +92,7 @@ public final class FrontDoor {
       Conn c = open.get(req.connection());
       if (c != null) {
         c.request = req;
+        c.started = System.nanoTime();
         c.keepAlive = false;
         c.deadline = req.isEnded() ? 0 : System.nanoTime() + limits.requestReadTimeout().toNanos();
       }
@@ -164,7 +166,15 @@ public final class FrontDoor {
           continue;
         }
         if (req.isEnded()) {
-          c.deadline = 0; // being served: the store timeouts bound that
+          c.deadline = 0;
+          // being served: the store timeouts bound that, and this is the last resort (a frozen server, a
+          // dropped network); the operator API may legitimately take longer (rollups, DNS checks)
+          if (now - c.started > limits.requestTimeout().toNanos() && !req.path().startsWith("/v1/admin/")) {
+            shared.refuse("request_timeout");
+            req.response().putHeader("Retry-After", "5");
+            error(req.response(), 503, "unavailable", "the gateway could not complete the request in time; "
+                + "retry shortly (a repeated Idempotency-Key or eventId is applied once)", false);
+          }
           continue;
         }
       }

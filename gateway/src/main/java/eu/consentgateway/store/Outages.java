@@ -21,15 +21,12 @@ public final class Outages {
   /** An error after this much quiet starts a new outage, which is logged again. */
   private static final long QUIET_MS = 30_000;
 
-  private static volatile MeterRegistry metrics;
-  private static final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+  private final MeterRegistry metrics;
+  private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
 
-  private Outages() {
-  }
-
-  /** Where 503s are counted ({@code cg_store_unavailable_total{store}}); set once at start-up. */
-  public static void countIn(MeterRegistry registry) {
-    metrics = registry;
+  /** 503s are counted in {@code registry} as {@code cg_store_unavailable_total{store}}. */
+  public Outages(MeterRegistry registry) {
+    this.metrics = registry;
   }
 
   /** The store that could not answer ("postgresql", "redis"), or null when {@code t} is not an outage. */
@@ -56,17 +53,14 @@ public final class Outages {
   }
 
   /** Counts one answer given while {@code store} was unavailable; logs when this starts a new outage. */
-  public static void seen(String store, Throwable cause) {
+  public void seen(String store, Throwable cause) {
     long now = System.currentTimeMillis();
     Long before = lastSeen.put(store, now);
     if (before == null || now - before > QUIET_MS) {
       LOG.warn("store unavailable, answering 503 until it is back [store={}] [reason={}]", store, reason(cause));
     }
-    MeterRegistry m = metrics;
-    if (m != null) {
-      Meters.counter(m, "cg_store_unavailable_total", "Requests answered 503 because a store could not answer",
-          "store", store).increment();
-    }
+    Meters.counter(metrics, "cg_store_unavailable_total", "Requests answered 503 because a store could not answer",
+        "store", store).increment();
   }
 
   private static String reason(Throwable t) {

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Redis for what may be lost and rebuilt: commands through a pooled client, and one subscriber
  * connection that fans messages out to listeners (revocations, site changes) and reconnects by itself.
- * While the subscription is down, {@link #subscribed()} is false and callers fall back to PostgreSQL.
+ * While the subscription is down, {@link #subscribed()} is false and callers fall back to PostgreSQL. A
+ * subscription that merely looks open (a frozen server, a dropped network) is caught by a heartbeat this
+ * instance publishes to itself every {@link #HEARTBEAT_MS}: without one for {@link #SILENCE_MS}, it counts as lost.
  */
 public final class RedisBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
@@ -36,6 +38,11 @@ public final class RedisBus {
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicBoolean reconnecting = new java.util.concurrent.atomic.AtomicBoolean();
   private final List<Runnable> onResubscribe = new CopyOnWriteArrayList<>();
+  static final long HEARTBEAT_MS = 250;
+  static final long SILENCE_MS = 1_000;
+  private final String heartbeat = "hb:" + java.util.UUID.randomUUID();
+  private volatile long lastHeard;
+  private long heartbeatTimer = -1;
 
   /**
    * {@code prefix} starts every key and channel, so deployments sharing one Redis never see each other's data;
@@ -72,7 +79,7 @@ public final class RedisBus {
     listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
     RedisConnection conn = subscriber;
     if (added && conn != null) {
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(e -> lost());
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(e -> lost(conn));
     }
   }
 
@@ -82,6 +89,8 @@ public final class RedisBus {
   }
 
   public Future<Void> start() {
+    listen(heartbeat, message -> lastHeard = System.nanoTime());
+    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, id -> beat());
     return subscribe().recover(e -> {
       LOG.warn("redis subscription not ready, retrying in background [reason={}]", e.getMessage());
       scheduleReconnect();
@@ -104,28 +113,39 @@ public final class RedisBus {
     return api.ping(List.of()).timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty();
   }
 
+  private void beat() {
+    if (!subscribed || closed) {
+      return;
+    }
+    if (System.nanoTime() - lastHeard > java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SILENCE_MS)) {
+      lost(subscriber);
+      return;
+    }
+    publish(heartbeat, "1").onFailure(e -> { /* the silence decides */ });
+  }
+
   private Future<Void> subscribe() {
-    return client.connect().compose(conn -> {
+    long limit = 4 * timeoutMs;
+    return client.connect().timeout(limit, java.util.concurrent.TimeUnit.MILLISECONDS).compose(conn -> {
       subscriber = conn;
       conn.handler(this::dispatch);
-      conn.exceptionHandler(e -> lost());
-      conn.endHandler(v -> lost());
+      conn.exceptionHandler(e -> lost(conn));
+      conn.endHandler(v -> lost(conn));
       Request request = Request.cmd(Command.SUBSCRIBE);
       listeners.keySet().forEach(request::arg);
-      return conn.send(request).map(r -> {
+      return conn.send(request).timeout(limit, java.util.concurrent.TimeUnit.MILLISECONDS).map(r -> {
+        lastHeard = System.nanoTime();
         boolean again = !subscribed;
         subscribed = true;
         if (again) {
           onResubscribe.forEach(Runnable::run);
         }
-        return null;
-      });
+        return (Void) null;
+      }).onFailure(e -> conn.close());
     });
   }
 
   private void dispatch(Response message) {
-    LOG.debug("redis push [type={}] [size={}] [text={}]", message == null ? null : message.type(),
-        message == null ? 0 : message.size(), message);
     if (message == null || message.size() < 3 || !"message".equals(message.get(0).toString())) {
       return;
     }
@@ -143,12 +163,19 @@ public final class RedisBus {
     }
   }
 
-  private void lost() {
+  /** {@code conn} stopped working; ignored when it is an older connection already replaced. */
+  private void lost(RedisConnection conn) {
+    if (conn != subscriber) {
+      return;
+    }
     if (subscribed && !closed) {
       LOG.warn("redis subscription lost; PostgreSQL is the truth until it is back");
     }
     subscribed = false;
     subscriber = null;
+    if (conn != null) {
+      conn.close();
+    }
     scheduleReconnect();
   }
 
@@ -168,6 +195,9 @@ public final class RedisBus {
   public Future<Void> close() {
     closed = true;
     subscribed = false;
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
     RedisConnection conn = subscriber;
     if (conn != null) {
       conn.close();

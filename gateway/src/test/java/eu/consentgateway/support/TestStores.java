@@ -85,7 +85,11 @@ public final class TestStores {
 
   /** Runs a counting query over JDBC, as an auditor would. */
   public static long count(String sql, Object... params) {
-    PgUrl url = PG;
+    return count(PG, sql, params);
+  }
+
+  /** The same against another server or database (fault tests have their own). */
+  public static long count(PgUrl url, String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
         var ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
@@ -101,7 +105,10 @@ public final class TestStores {
   }
 
   public static void execute(String sql) {
-    PgUrl url = PG;
+    execute(PG, sql);
+  }
+
+  public static void execute(PgUrl url, String sql) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
         Statement s = c.createStatement()) {
       s.execute(sql);
@@ -130,6 +137,23 @@ public final class TestStores {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The event ids stored for a site, to compare with the ids a load recorded from its 202s. */
+  public static java.util.Set<UUID> eventIds(PgUrl url, String site) {
+    java.util.Set<UUID> out = new java.util.HashSet<>();
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        var ps = c.prepareStatement("SELECT event_id FROM terminal.events WHERE site_id = ?")) {
+      ps.setString(1, site);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add((UUID) rs.getObject(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   /** The whole test database as pg_dump writes it, to search for what must never be stored. */
