@@ -27,7 +27,8 @@ import eu.consentgateway.site.Audit;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
 import eu.consentgateway.site.SiteRoutes;
-import eu.consentgateway.stats.TerminalRetention;
+import eu.consentgateway.stats.Statistics;
+import eu.consentgateway.store.Jobs;
 import eu.consentgateway.store.Database;
 import eu.consentgateway.store.Migrations;
 import eu.consentgateway.store.Outages;
@@ -76,6 +77,8 @@ public final class Gateway {
   private final List<Runnable> onClose = new ArrayList<>();
   private volatile List<String> routes = List.of();
   private volatile Forwarder forwarder;
+  private volatile Jobs jobs;
+  private volatile Statistics statistics;
 
   private Gateway(Vertx vertx, Database db, RedisBus redis, GatewayConfig config, Readiness readiness) {
     this.vertx = vertx;
@@ -153,7 +156,11 @@ public final class Gateway {
           Forwarder forwarder = new Forwarder(vertx, db.gateway(), sites, eu, clock, metrics,
               config.forwardMaxAttempts());
           gateway.forwarder = forwarder;
-          TerminalRetention retention = new TerminalRetention(db.stats(), clock, config.terminalRetentionMonths());
+          Statistics stats = new Statistics(db, sites, keys, clock, config.statsRefresh(),
+              config.terminalRetentionMonths());
+          Jobs jobs = new Jobs(vertx, db.locks(), metrics);
+          gateway.jobs = jobs;
+          gateway.statistics = stats;
           ForwardRoutes forwardRoutes = new ForwardRoutes(forwarder, sites, keys, clock);
           MeRoutes me = new MeRoutes(consents, sites, clock);
           PreferencesRoutes preferences = new PreferencesRoutes(consents, sites, addresses, userAgents, clock,
@@ -176,6 +183,7 @@ public final class Gateway {
             forwardRoutes.mount(router);
             me.mount(router);
             preferences.mount(router);
+            stats.mount(router);
             if (config.demo()) {
               demo.mount(router);
             }
@@ -190,11 +198,13 @@ public final class Gateway {
               .compose(v -> vertx.deployVerticle(new ManagementVerticle(config.managementPort(), ops, outages)))
               .map(v -> {
                 forwarder.start();
-                retention.start(vertx);
+                if (config.jobs()) {
+                  stats.schedule(jobs);
+                }
                 long limits = limiter.start(vertx);
                 long salts = collect.start(vertx);
                 gateway.onClose.add(() -> {
-                  retention.stop(vertx);
+                  jobs.stop();
                   vertx.cancelTimer(limits);
                   vertx.cancelTimer(salts);
                 });
@@ -224,6 +234,15 @@ public final class Gateway {
 
   public int port() {
     return config.httpPort();
+  }
+
+  /** The job runner and the statistics feature, for tests and tools that run a job now. */
+  public Jobs jobs() {
+    return jobs;
+  }
+
+  public Statistics statistics() {
+    return statistics;
   }
 
   /** The deployment's Redis name for {@code name} (prefix included). */

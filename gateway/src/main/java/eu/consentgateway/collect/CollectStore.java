@@ -26,13 +26,16 @@ final class CollectStore {
   // that were new. The join on event_id happens inside the statement; the outbox never stores it.
   private static final String INSERT = """
       WITH new_events AS (
-        INSERT INTO terminal.events (site_id, event_id, received_at, type, name, page, referrer_host, props, browser,
-          browser_major, os, os_major, device, mobile, country, in_eu, region, city, language, screen_w, screen_h,
-          visitor_hash)
-        SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+        INSERT INTO terminal.events (site_id, event_id, month, received_at, type, name, page, referrer_host, props,
+          browser, browser_major, os, os_major, device, mobile, country, in_eu, region, city, language, screen_w,
+          screen_h, visitor_hash)
+        SELECT s, e, date_trunc('month', r AT TIME ZONE 'UTC')::date, r, t, n, p, rh, pr, b, bm, o, om, d, mo, c, eu,
+               rg, ci, l, sw, sh, vh
+          FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
           $7::text[], $8::jsonb[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bool[],
           $15::text[], $16::bool[], $17::text[], $18::text[], $19::text[], $20::int[], $21::int[], $22::bytea[])
-        ON CONFLICT (site_id, event_id) DO NOTHING
+            AS u(s, e, r, t, n, p, rh, pr, b, bm, o, om, d, mo, c, eu, rg, ci, l, sw, sh, vh)
+        ON CONFLICT (site_id, event_id, month) DO NOTHING
         RETURNING site_id, event_id)
       INSERT INTO ops.outbox (delivery_id, site_id, destination_id, consent_id, purposes, payload, created_at, next_at)
       SELECT o.delivery_id, o.site_id, o.destination_id, o.consent_id, string_to_array(o.purposes, ','), o.payload,

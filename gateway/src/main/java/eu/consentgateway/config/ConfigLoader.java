@@ -26,7 +26,7 @@ public final class ConfigLoader {
       "CG_FORWARD_MAX_ATTEMPTS", "CG_TERMINAL_RETENTION_MONTHS", "CG_RATE_CONSENTS_PER_MINUTE",
       "CG_RATE_NOTICES_PER_MINUTE", "CG_RATE_COLLECT_PER_MINUTE", "CG_RATE_AUTH_FAILURES_PER_MINUTE",
       "CG_MAX_CONNECTIONS", "CG_MAX_IN_FLIGHT", "CG_REQUEST_READ_TIMEOUT_SECONDS", "CG_KEEP_ALIVE_SECONDS", "CG_REQUEST_TIMEOUT_SECONDS",
-      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS");
+      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS", "CG_STATS_REFRESH_MINUTES", "CG_JOBS");
 
   private static final java.util.regex.Pattern REDIS_PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
@@ -137,7 +137,8 @@ public final class ConfigLoader {
         Duration.ofMillis(integer(v, "CG_REDIS_TIMEOUT_MS", 250, 10, 600_000)));
     return new GatewayConfig(port, managementPort, publicUrl, pg, redis, redisPrefix, admin, secrets, geoip, proxies,
         demo, verticles, Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT,
-        attempts, retention, limits, timeouts);
+        attempts, retention, Duration.ofMinutes(integer(v, "CG_STATS_REFRESH_MINUTES", 60, 1, 1440)),
+        !"false".equalsIgnoreCase(optional(v, "CG_JOBS").orElse("true")), limits, timeouts);
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

@@ -24,6 +24,8 @@ public record GatewayConfig(
     int adminBodyLimit,
     int forwardMaxAttempts,
     int terminalRetentionMonths,
+    Duration statsRefresh,
+    boolean jobs,
     Limits limits,
     Timeouts timeouts) {
 

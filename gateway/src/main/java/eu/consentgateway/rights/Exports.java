@@ -1,6 +1,7 @@
 package eu.consentgateway.rights;
 
 import eu.consentgateway.consent.ConsentRecord;
+import eu.consentgateway.http.Csv;
 import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
 import io.vertx.core.json.JsonArray;
@@ -54,18 +55,8 @@ final class Exports {
     return out.toString();
   }
 
-  /** RFC 4180 quoting; a leading formula character is neutralised for spreadsheets. */
   static String cell(String value) {
-    if (value == null) {
-      return "";
-    }
-    String v = value;
-    if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
-    }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-      return "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
+    return Csv.cell(value);
   }
+
 }

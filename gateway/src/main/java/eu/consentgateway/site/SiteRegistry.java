@@ -22,6 +22,7 @@ import java.util.Set;
 public final class SiteRegistry {
   static final String CHANNEL = "sites";
   private static final String ALL_ORIGINS = "SELECT config -> 'origins' AS origins FROM ops.sites";
+  private static final String ALL_IDS = "SELECT site_id FROM ops.sites ORDER BY site_id";
 
   private final SiteStore store;
   private final Pool pool;
@@ -60,6 +61,15 @@ public final class SiteRegistry {
       return Future.succeededFuture(cached);
     }
     return store.load(siteId).onSuccess(site -> cache.put(siteId, site));
+  }
+
+  /** Every configured site (for jobs that go through all of them). */
+  public Future<java.util.List<Site>> all() {
+    return pool.query(ALL_IDS).execute().compose(rows -> {
+      java.util.List<Future<Optional<Site>>> found = new java.util.ArrayList<>();
+      rows.forEach(row -> found.add(find(row.getString("site_id"))));
+      return Future.all(found).map(v -> found.stream().map(Future::result).flatMap(Optional::stream).toList());
+    });
   }
 
   /** Whether any site lists this origin; answers CORS pre-flights, which carry no site id. */

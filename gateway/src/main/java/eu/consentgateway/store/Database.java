@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Database {
   public enum Role {
-    GATEWAY("cg_gateway"), TERMINAL("cg_terminal"), IDENTITY("cg_identity"), STATS("cg_stats");
+    GATEWAY("cg_gateway"), TERMINAL("cg_terminal"), IDENTITY("cg_identity"), STATS("cg_stats"),
+    ROLLUP("cg_rollup");
 
     final String name;
 
@@ -30,13 +32,15 @@ public final class Database {
     }
   }
 
-  /** Statistics rebuild whole days: their statements may run longer than a request's. */
-  static final Duration STATS_QUERY_TIMEOUT = Duration.ofMinutes(5);
+  /** Rollups rebuild whole days and retention drops whole months: longer than a request's statements. */
+  static final Duration ROLLUP_QUERY_TIMEOUT = Duration.ofMinutes(10);
 
   private final Pool gateway;
   private final Pool terminal;
   private final Pool identity;
   private final Pool stats;
+  private final Pool rollup;
+  private final Pool locks;
   private final Duration queryTimeout;
 
   public Database(Vertx vertx, PgUrl url, GatewayConfig.Timeouts timeouts) {
@@ -44,10 +48,18 @@ public final class Database {
     this.gateway = pool(vertx, url, Role.GATEWAY, 8, timeouts.pgQuery(), timeouts.pgConnect());
     this.terminal = pool(vertx, url, Role.TERMINAL, 8, timeouts.pgQuery(), timeouts.pgConnect());
     this.identity = pool(vertx, url, Role.IDENTITY, 2, timeouts.pgQuery(), timeouts.pgConnect());
-    this.stats = pool(vertx, url, Role.STATS, 2, STATS_QUERY_TIMEOUT, timeouts.pgConnect());
+    this.stats = pool(vertx, url, Role.STATS, 4, timeouts.pgQuery(), timeouts.pgConnect());
+    this.rollup = pool(vertx, url, Role.ROLLUP, 3, ROLLUP_QUERY_TIMEOUT, timeouts.pgConnect());
+    // a job holds its advisory lock on a connection of its own for as long as it runs
+    this.locks = pool(vertx, url, Role.GATEWAY, 3, ROLLUP_QUERY_TIMEOUT, timeouts.pgConnect(), "cg-locks");
   }
 
   public static Pool pool(Vertx vertx, PgUrl url, Role role, int size, Duration queryTimeout, Duration connectTimeout) {
+    return pool(vertx, url, role, size, queryTimeout, connectTimeout, "cg-" + role.name);
+  }
+
+  private static Pool pool(Vertx vertx, PgUrl url, Role role, int size, Duration queryTimeout,
+      Duration connectTimeout, String name) {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(url.host())
         .setPort(url.port())
@@ -55,7 +67,7 @@ public final class Database {
         .setUser(url.user())
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
-    options.setMetricsName("cg-" + role.name);
+    options.setMetricsName(name);
     if (url.password() != null) {
       options.setPassword(url.password());
     }
@@ -72,7 +84,7 @@ public final class Database {
         .setReadIdleTimeout(silentSeconds)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("cg-" + role.name).setShared(false)
+        .with(new PoolOptions().setMaxSize(size).setName(name).setShared(false)
             .setConnectionTimeout((int) connectTimeout.toMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
             .setMaxWaitQueueSize(4096)
             .setIdleTimeout(silentSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS))
@@ -96,8 +108,19 @@ public final class Database {
     return identity;
   }
 
+  /** Reads the statistics rollups, and only them (the API). */
   public Pool stats() {
     return stats;
+  }
+
+  /** Builds rollups from raw terminal and consent data and drops expired months (the jobs). */
+  public Pool rollup() {
+    return rollup;
+  }
+
+  /** Holds the jobs' advisory locks. */
+  public Pool locks() {
+    return locks;
   }
 
   /** PostgreSQL answers a trivial query within the query timeout. */
@@ -106,6 +129,8 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return Future.join(gateway.close(), terminal.close(), identity.close(), stats.close()).mapEmpty();
+    return Future.join(List.of(gateway.close(), terminal.close(), identity.close(), stats.close(), rollup.close(),
+            locks.close()))
+        .mapEmpty();
   }
 }

@@ -1,0 +1,220 @@
+package eu.consentgateway.stats;
+
+import eu.consentgateway.site.Site;
+import eu.consentgateway.site.SiteRegistry;
+import eu.consentgateway.store.Jobs;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the statistics rollups of one site and day (a day of the site's time zone) from the raw terminal events
+ * and the consent ledger, in one transaction that replaces what was there: idempotent, and serialised per site
+ * and day by an advisory lock, so the job on several instances and an operator's rebuild never mix. The k-anonymity
+ * fold happens here, where distinct visitors can still be counted exactly.
+ */
+final class Rollups {
+  static final String OTHER = "(other)";
+  /** The job looks this far back for days not yet rolled up after they ended. */
+  static final int LOOK_BACK_DAYS = 7;
+
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('rollup:' || $1 || ':' || $2))";
+  private static final String CLEAR = """
+      WITH a AS (DELETE FROM stats.traffic_daily WHERE site_id = $1 AND day = $2),
+           b AS (DELETE FROM stats.site_daily WHERE site_id = $1 AND day = $2),
+           c AS (DELETE FROM stats.consent_daily WHERE site_id = $1 AND day = $2)
+      DELETE FROM stats.consent_purpose_daily WHERE site_id = $1 AND day = $2
+      """;
+  // $1 site, $2 day, $3 start, $4 end, $5 k, $6 first month, $7 last month (partition pruning)
+  private static final String TRAFFIC = """
+      WITH ev AS MATERIALIZED (
+        SELECT e.type, e.visitor_hash, d.dimension, d.key
+          FROM terminal.events e
+          CROSS JOIN LATERAL (VALUES ('page', e.page), ('referrer', coalesce(e.referrer_host, '(direct)')),
+                                     ('browser', e.browser), ('os', e.os), ('device', e.device),
+                                     ('country', coalesce(e.country, '(unknown)')),
+                                     ('language', coalesce(e.language, '(unknown)'))) AS d(dimension, key)
+         WHERE e.site_id = $1 AND e.month BETWEEN $6 AND $7 AND e.received_at >= $3 AND e.received_at < $4),
+      cells AS (
+        SELECT dimension, key, count(*) FILTER (WHERE type = 'pageview') AS pageviews,
+               count(DISTINCT visitor_hash) AS visitors
+          FROM ev GROUP BY dimension, key),
+      kept AS (
+        INSERT INTO stats.traffic_daily (site_id, dimension, day, key, pageviews, visitors)
+        SELECT $1, dimension, $2, key, pageviews, visitors FROM cells WHERE visitors >= $5)
+      INSERT INTO stats.traffic_daily (site_id, dimension, day, key, pageviews, visitors, folded)
+      SELECT $1, ev.dimension, $2, '(other)', count(*) FILTER (WHERE ev.type = 'pageview'),
+             count(DISTINCT ev.visitor_hash), count(DISTINCT ev.key)
+        FROM ev JOIN cells c ON c.dimension = ev.dimension AND c.key = ev.key
+       WHERE c.visitors < $5
+       GROUP BY ev.dimension
+      """;
+  private static final String ROWS = "SELECT count(*) AS n FROM stats.traffic_daily WHERE site_id = $1 AND day = $2";
+  private static final String SITE = """
+      INSERT INTO stats.site_daily (site_id, day, pageviews, events, visitors)
+      SELECT $1, $2, count(*) FILTER (WHERE type = 'pageview'), count(*), count(DISTINCT visitor_hash)
+        FROM terminal.events
+       WHERE site_id = $1 AND month BETWEEN $5 AND $6 AND received_at >= $3 AND received_at < $4
+      RETURNING events
+      """;
+  private static final String CONSENT = """
+      INSERT INTO stats.consent_daily (site_id, day, notices, choices, accept_all, reject_all, custom, gpc, dismiss,
+                                       withdrawals)
+      SELECT $1, $2,
+             (SELECT count(*) FROM consent.notices WHERE site_id = $1 AND shown_at >= $3 AND shown_at < $4),
+             count(*) FILTER (WHERE kind <> 'withdrawn'), count(*) FILTER (WHERE method = 'accept_all'),
+             count(*) FILTER (WHERE method = 'reject_all'), count(*) FILTER (WHERE method = 'custom'),
+             count(*) FILTER (WHERE method = 'gpc'), count(*) FILTER (WHERE method = 'dismiss'),
+             count(*) FILTER (WHERE kind = 'withdrawn')
+        FROM consent.events WHERE site_id = $1 AND given_at >= $3 AND given_at < $4
+      """;
+  private static final String PURPOSES = """
+      INSERT INTO stats.consent_purpose_daily (site_id, day, purpose, granted, refused)
+      SELECT $1, $2, p.key, count(*) FILTER (WHERE p.value = 'true'), count(*) FILTER (WHERE p.value = 'false')
+        FROM consent.events e CROSS JOIN LATERAL jsonb_each_text(e.choices) AS p(key, value)
+       WHERE e.site_id = $1 AND e.given_at >= $3 AND e.given_at < $4 AND e.kind <> 'withdrawn'
+       GROUP BY p.key
+      """;
+  private static final String MARK = """
+      INSERT INTO stats.rollups (site_id, day, k, time_zone, final, events, rolled_up_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (site_id, day) DO UPDATE SET k = EXCLUDED.k, time_zone = EXCLUDED.time_zone,
+        final = EXCLUDED.final, events = EXCLUDED.events, rolled_up_at = EXCLUDED.rolled_up_at
+      """;
+  private static final String STATE = """
+      SELECT day, final, rolled_up_at, time_zone, k FROM stats.rollups WHERE site_id = $1 AND day >= $2
+      """;
+  private static final String PARTITION = "SELECT terminal.ensure_partition($1) AS created";
+  // sites with beacons, banners or choices since $1 ($2: the first month that can hold them)
+  private static final String ACTIVE = """
+      SELECT site_id FROM terminal.events WHERE month >= $2 AND received_at >= $1
+      UNION SELECT site_id FROM consent.notices WHERE shown_at >= $1
+      UNION SELECT site_id FROM consent.events WHERE given_at >= $1
+      """;
+
+  /** What one day's rebuild wrote. */
+  record Result(long events, long rows) {
+  }
+
+  private final Pool pool;
+  private final SiteRegistry sites;
+  private final Clock clock;
+  private final Duration refresh;
+
+  /** {@code refresh}: how stale today's figures may get before the job rebuilds them. */
+  Rollups(Pool pool, SiteRegistry sites, Clock clock, Duration refresh) {
+    this.pool = pool;
+    this.sites = sites;
+    this.clock = clock;
+    this.refresh = refresh;
+  }
+
+  /** Replaces the rollups of {@code site} for {@code day} with what the raw data says now. */
+  Future<Result> rebuild(Site site, LocalDate day) {
+    Instant start = day.atStartOfDay(site.timeZone()).toInstant();
+    Instant end = day.plusDays(1).atStartOfDay(site.timeZone()).toInstant();
+    Instant now = clock.instant();
+    LocalDate firstMonth = start.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
+    LocalDate lastMonth = end.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(site.id(), day.toString()))
+        .compose(v -> conn.preparedQuery(CLEAR).execute(Tuple.of(site.id(), day)))
+        .compose(v -> conn.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {site.id(), day, utc(start),
+            utc(end), site.k(), firstMonth, lastMonth})))
+        .compose(traffic -> conn.preparedQuery(ROWS).execute(Tuple.of(site.id(), day)))
+        .compose(counted -> {
+          long trafficRows = counted.iterator().next().getLong("n");
+          return conn.preparedQuery(SITE).execute(Tuple.of(site.id(), day, utc(start), utc(end), firstMonth,
+                  lastMonth))
+              .compose(sd -> {
+                long events = sd.iterator().next().getLong("events");
+                return conn.preparedQuery(CONSENT).execute(Tuple.of(site.id(), day, utc(start), utc(end)))
+                    .compose(c -> conn.preparedQuery(PURPOSES).execute(Tuple.of(site.id(), day, utc(start), utc(end))))
+                    .compose(p -> conn.preparedQuery(MARK).execute(Tuple.from(new Object[] {site.id(), day, site.k(),
+                        site.timeZone().getId(), !now.isBefore(end), events, utc(now)}))
+                        .map(m -> new Result(events, trafficRows + 2 + p.rowCount())));
+              });
+        }));
+  }
+
+  /**
+   * The job: this month's and next month's partitions, then for every site with activity in the last week the
+   * days that are due (a quiet site's figures are zero without rows).
+   */
+  Future<Jobs.Report> runDue(boolean dryRun) {
+    Instant now = clock.instant();
+    LocalDate month = now.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
+    Map<String, Long> counts = new HashMap<>();
+    List<String> would = new ArrayList<>();
+    Future<Void> partitions = dryRun ? Future.succeededFuture()
+        : pool.preparedQuery(PARTITION).execute(Tuple.of(month))
+            .compose(r -> pool.preparedQuery(PARTITION).execute(Tuple.of(month.plusMonths(1)))).mapEmpty();
+    Instant since = now.minus(Duration.ofDays(LOOK_BACK_DAYS + 2));
+    return partitions.compose(v -> pool.preparedQuery(ACTIVE).execute(Tuple.of(utc(since),
+        since.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1))))
+        .compose(active -> {
+          java.util.Set<String> ids = new java.util.HashSet<>();
+          active.forEach(r -> ids.add(r.getString("site_id")));
+          return sites.all().map(all -> all.stream().filter(s -> ids.contains(s.id())).toList());
+        }).compose(all -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Site site : all) {
+        chain = chain.compose(x -> due(site, now)).compose(days -> {
+          Future<Void> done = Future.succeededFuture();
+          for (LocalDate day : days) {
+            if (dryRun) {
+              would.add("roll up " + site.id() + " " + day);
+              continue;
+            }
+            done = done.compose(y -> rebuild(site, day).map(r -> {
+              counts.merge("days", 1L, Long::sum);
+              counts.merge("rows", r.rows(), Long::sum);
+              counts.merge("events", r.events(), Long::sum);
+              return null;
+            }));
+          }
+          return done;
+        });
+      }
+      return chain;
+    }).map(v -> dryRun ? new Jobs.Report(Map.of(), List.copyOf(would)) : Jobs.Report.of(counts));
+  }
+
+  /** Days of the last week that are missing, not final although over, rolled up with other settings, or stale. */
+  private Future<List<LocalDate>> due(Site site, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, site.timeZone());
+    LocalDate from = today.minusDays(LOOK_BACK_DAYS);
+    return pool.preparedQuery(STATE).execute(Tuple.of(site.id(), from)).map(rows -> {
+      Map<LocalDate, Boolean> fresh = new HashMap<>();
+      for (var row : rows) {
+        LocalDate day = row.getLocalDate("day");
+        boolean sameSettings = site.timeZone().getId().equals(row.getString("time_zone"))
+            && site.k() == row.getInteger("k");
+        boolean ok = sameSettings && (day.isBefore(today) ? row.getBoolean("final")
+            : row.getOffsetDateTime("rolled_up_at").toInstant().plus(refresh).isAfter(now));
+        fresh.put(day, ok);
+      }
+      List<LocalDate> out = new ArrayList<>();
+      for (LocalDate d = from; !d.isAfter(today); d = d.plusDays(1)) {
+        if (!fresh.getOrDefault(d, false)) {
+          out.add(d);
+        }
+      }
+      return out;
+    });
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,137 @@
+package eu.consentgateway.stats;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statistics queries: rollups only, never raw events. A key counts on a day only with at least k visitors
+ * that day: rows rolled up under a smaller k than today's are dropped (their visitors could overlap, so they are
+ * not added to '(other)'), and an '(other)' below k is dropped too; both are counted in {@code suppressed}.
+ */
+final class StatsStore {
+  private static final String KEYS = """
+      SELECT key, sum(pageviews) AS pageviews, sum(visitors) AS visitors, count(*) OVER () AS total
+        FROM stats.traffic_daily
+       WHERE site_id = $1 AND dimension = $2 AND day BETWEEN $3 AND $4 AND key <> '(other)' AND visitors >= $5
+       GROUP BY key ORDER BY visitors DESC, key LIMIT $6 OFFSET $7
+      """;
+  private static final String FOLDS = """
+      SELECT coalesce(sum(pageviews) FILTER (WHERE key = '(other)' AND visitors >= $5), 0) AS other_pageviews,
+             coalesce(sum(visitors) FILTER (WHERE key = '(other)' AND visitors >= $5), 0) AS other_visitors,
+             coalesce(sum(folded) FILTER (WHERE key = '(other)'), 0)
+               + count(*) FILTER (WHERE key <> '(other)' AND visitors < $5) AS suppressed
+        FROM stats.traffic_daily WHERE site_id = $1 AND dimension = $2 AND day BETWEEN $3 AND $4
+      """;
+  private static final String DAYS = """
+      SELECT day, pageviews, visitors FROM stats.site_daily WHERE site_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day
+      """;
+  private static final String CONSENT = """
+      SELECT day, notices, choices, accept_all, reject_all, custom, gpc, dismiss, withdrawals
+        FROM stats.consent_daily WHERE site_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day
+      """;
+  private static final String PURPOSES = """
+      SELECT day, purpose, granted, refused FROM stats.consent_purpose_daily
+       WHERE site_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day
+      """;
+  private static final String AS_OF = """
+      SELECT min(rolled_up_at) AS as_of, count(*) AS days FROM stats.rollups WHERE site_id = $1 AND day BETWEEN $2 AND $3
+      """;
+
+  /** Traffic of one dimension: a page of keys, the '(other)' figures (null when dropped), the counts. */
+  record Traffic(List<JsonObject> rows, JsonObject other, long total, long suppressed) {
+  }
+
+  /** One day of the consent rollups, with its purposes. */
+  record ConsentDay(LocalDate day, Map<String, Long> counts, Map<String, long[]> purposes) {
+  }
+
+  private final Pool pool;
+
+  StatsStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Traffic> traffic(String siteId, String dimension, LocalDate from, LocalDate to, int k, int limit,
+      int offset) {
+    Tuple range = Tuple.of(siteId, dimension, from, to, k);
+    Future<io.vertx.sqlclient.RowSet<Row>> keys = pool.preparedQuery(KEYS).execute(Tuple.from(new Object[] {
+        siteId, dimension, from, to, k, limit, offset}));
+    Future<io.vertx.sqlclient.RowSet<Row>> folds = pool.preparedQuery(FOLDS).execute(range);
+    return Future.all(keys, folds).map(v -> {
+      List<JsonObject> rows = new ArrayList<>();
+      long total = 0;
+      for (Row r : keys.result()) {
+        rows.add(new JsonObject().put("key", r.getString("key")).put("pageviews", r.getLong("pageviews"))
+            .put("visitors", r.getLong("visitors")));
+        total = r.getLong("total");
+      }
+      if (rows.isEmpty() && offset > 0) {
+        total = -1; // past the end: the count is asked again without the page
+      }
+      Row f = folds.result().iterator().next();
+      long otherVisitors = f.getLong("other_visitors");
+      JsonObject other = otherVisitors == 0 ? null : new JsonObject().put("key", Rollups.OTHER)
+          .put("pageviews", f.getLong("other_pageviews")).put("visitors", otherVisitors);
+      return new Traffic(rows, other, total, f.getLong("suppressed"));
+    }).compose(t -> t.total() >= 0 ? Future.succeededFuture(t)
+        : traffic(siteId, dimension, from, to, k, 1, 0).map(first -> new Traffic(t.rows(), t.other(),
+            first.total(), t.suppressed())));
+  }
+
+  /** Site-wide figures per day (days below k are dropped and counted). */
+  Future<List<JsonObject>> days(String siteId, LocalDate from, LocalDate to) {
+    return pool.preparedQuery(DAYS).execute(Tuple.of(siteId, from, to)).map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("key", r.getLocalDate("day").toString()).put("pageviews", r.getLong("pageviews"))
+            .put("visitors", r.getLong("visitors")));
+      }
+      return out;
+    });
+  }
+
+  Future<List<ConsentDay>> consent(String siteId, LocalDate from, LocalDate to) {
+    Future<io.vertx.sqlclient.RowSet<Row>> days = pool.preparedQuery(CONSENT).execute(Tuple.of(siteId, from, to));
+    Future<io.vertx.sqlclient.RowSet<Row>> purposes = pool.preparedQuery(PURPOSES).execute(Tuple.of(siteId, from, to));
+    return Future.all(days, purposes).map(v -> {
+      Map<LocalDate, Map<String, long[]>> byDay = new LinkedHashMap<>();
+      for (Row r : purposes.result()) {
+        byDay.computeIfAbsent(r.getLocalDate("day"), d -> new LinkedHashMap<>())
+            .put(r.getString("purpose"), new long[] {r.getLong("granted"), r.getLong("refused")});
+      }
+      List<ConsentDay> out = new ArrayList<>();
+      for (Row r : days.result()) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String c : new String[] {"notices", "choices", "accept_all", "reject_all", "custom", "gpc", "dismiss",
+            "withdrawals"}) {
+          counts.put(c, r.getLong(c));
+        }
+        out.add(new ConsentDay(r.getLocalDate("day"), counts, byDay.getOrDefault(r.getLocalDate("day"), Map.of())));
+      }
+      return out;
+    });
+  }
+
+  /** When the oldest rollup of the range was made (null when none is), and how many days are rolled up. */
+  Future<JsonObject> asOf(String siteId, LocalDate from, LocalDate to) {
+    return pool.preparedQuery(AS_OF).execute(Tuple.of(siteId, from, to)).map(rows -> {
+      Row r = rows.iterator().next();
+      var at = r.getOffsetDateTime("as_of");
+      return new JsonObject().put("asOf", at == null ? null : at.toInstant().toString())
+          .put("daysRolledUp", r.getLong("days"));
+    });
+  }
+
+  static JsonArray array(List<JsonObject> rows) {
+    return new JsonArray(new ArrayList<>(rows));
+  }
+}
