@@ -4,6 +4,7 @@ import com.microsoft.playwright.Page;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /** What the browser tests read off a page or a token, and waiting for what happens after a click. */
@@ -36,6 +37,18 @@ final class PageChecks {
 
   static double contrast(Page page, String selector) {
     return ((Number) page.evaluate(CONTRAST, selector)).doubleValue();
+  }
+
+  /** Starts listening to `page`: what its console reports as an error, and its uncaught exceptions, from now on. */
+  static List<String> consoleErrors(Page page) {
+    List<String> errors = new CopyOnWriteArrayList<>();
+    page.onConsoleMessage(m -> {
+      if ("error".equals(m.type())) {
+        errors.add(m.text() + " (" + m.location() + ")");
+      }
+    });
+    page.onPageError(e -> errors.add("uncaught: " + e));
+    return errors;
   }
 
   /** The payload of a consent token (v1.kid.payload.signature), read as the widget reads it. */
