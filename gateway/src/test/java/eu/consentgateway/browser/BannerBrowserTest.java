@@ -1,6 +1,9 @@
 package eu.consentgateway.browser;
 
+import static eu.consentgateway.browser.PageChecks.activeId;
+import static eu.consentgateway.browser.PageChecks.awaitRecorded;
 import static eu.consentgateway.browser.PageChecks.eventually;
+import static eu.consentgateway.browser.PageChecks.settle;
 import static eu.consentgateway.browser.PageChecks.tokenClaims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -110,7 +113,7 @@ class BannerBrowserTest {
     assertTrue(desc.startsWith(FIRST_LAYER_FR), desc);
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("banner-first-layer-fr.png")));
     page.click("#cg-accept");
-    awaitRecorded();
+    awaitRecorded(page);
     assertEquals(1, events(null), "one record");
     assertEquals(1, TestStores.count("SELECT count(*) FROM consent.events WHERE site_id = ? AND method = 'accept_all'"
         + " AND choices = ?::jsonb", site, ALL_GRANTED), "accept all grants the two purposes named, nothing else");
@@ -145,7 +148,7 @@ class BannerBrowserTest {
     page.click("#cg-customise");
     page.check("#cg-p-statistics");
     page.click("#cg-save");
-    awaitRecorded();
+    awaitRecorded(page);
     Locator fab = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Préférences cookies")
         .setExact(true));
     fab.waitFor();
@@ -153,10 +156,10 @@ class BannerBrowserTest {
     assertEquals("fr", fab.getAttribute("lang"));
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("floating-button.png")));
     page.evaluate("() => document.activeElement && document.activeElement.blur()");
-    for (int i = 0; i < 8 && !"cg-fab".equals(activeId()); i++) {
+    for (int i = 0; i < 8 && !"cg-fab".equals(activeId(page)); i++) {
       page.keyboard().press("Tab");
     }
-    assertEquals("cg-fab", activeId(), "Tab reaches the floating button");
+    assertEquals("cg-fab", activeId(page), "Tab reaches the floating button");
     page.keyboard().press("Enter");
     page.locator("#cg-banner").waitFor();
     assertEquals(0, page.locator("#cg-fab").count(), "the button leaves while the banner is open");
@@ -165,7 +168,7 @@ class BannerBrowserTest {
     assertFalse(page.isChecked("#cg-p-prospecting"));
     page.click("#cg-save");
     eventually(() -> events("custom") == 2, "the choice confirmed once more");
-    assertEquals("cg-fab", activeId(), "focus goes back to the button that opened the banner");
+    assertEquals("cg-fab", activeId(page), "focus goes back to the button that opened the banner");
   }
 
   @Test
@@ -173,8 +176,8 @@ class BannerBrowserTest {
     putSite(new JsonObject().put("floatingButton", false));
     open(sites.page(site));
     page.click("#cg-refuse");
-    awaitRecorded();
-    settle();
+    awaitRecorded(page);
+    settle(page);
     assertEquals(0, page.locator("#cg-fab").count());
     page.click("#open");
     assertTrue(page.locator("#cg-banner").isVisible(), "the site's own data-cg-open link still reopens it");
@@ -204,11 +207,11 @@ class BannerBrowserTest {
     Instant refusedAt = clock.instant();
     open(sites.page(site));
     page.click("#cg-refuse");
-    awaitRecorded();
+    awaitRecorded(page);
     at(refusedAt.plus(Duration.ofDays(29)));
     page.reload();
-    awaitRecorded();
-    settle();
+    awaitRecorded(page);
+    settle(page);
     assertEquals(0, page.locator("#cg-banner").count(), "29 days after the refusal: not yet");
     assertTrue(page.locator("#cg-fab").isVisible());
     at(refusedAt.plus(Duration.ofDays(31)));
@@ -227,11 +230,11 @@ class BannerBrowserTest {
     Instant refusedAt = clock.instant();
     open(sites.page(site));
     page.click("#cg-refuse");
-    awaitRecorded();
+    awaitRecorded(page);
     at(refusedAt.plus(Duration.ofDays(31)));
     page.reload();
-    awaitRecorded();
-    settle();
+    awaitRecorded(page);
+    settle(page);
     assertEquals(0, page.locator("#cg-banner").count());
     assertEquals(1, events(null));
   }
@@ -259,7 +262,7 @@ class BannerBrowserTest {
   void changeAfterRevocation(Consumer<String> revoke) {
     open(sites.page(site));
     page.click("#cg-accept");
-    awaitRecorded();
+    awaitRecorded(page);
     String old = cookie("cg_consent").value;
     revoke.accept(old);
     assertEquals(401, gw.get("/v1/consents/current?site=" + site, TestGateway.bearer(old)).statusCode());
@@ -277,7 +280,7 @@ class BannerBrowserTest {
     page.click("#cg-save");
     page.waitForFunction("old => { const c = ConsentGateway.getConsent();"
         + " return c && c.consentId && !c.pending && c.consentId !== old; }", tokenClaims(old).getString("cid"));
-    settle();
+    settle(page);
     assertEquals(List.of(401, 201), recordCalls, "refused with the old token, then once as a new subject");
     String token = cookie("cg_consent").value;
     String subject = tokenClaims(token).getString("sub");
@@ -333,26 +336,11 @@ class BannerBrowserTest {
     context.clock().setSystemTime(instant.toEpochMilli());
   }
 
-  /** Waits until the page holds a recorded consent (not a pending one). */
-  void awaitRecorded() {
-    page.waitForFunction("() => { const c = window.ConsentGateway && ConsentGateway.getConsent();"
-        + " return c && c.consentId && !c.pending; }");
-  }
-
-  /** Lets the widget finish what a consent it just applied starts (a banner it decides to show, the button). */
-  void settle() {
-    page.evaluate("() => new Promise(r => setTimeout(r, 300))");
-  }
-
   /** Consent records of the test site, with `method` (any when null). */
   long events(String method) {
     return method == null
         ? TestStores.count("SELECT count(*) FROM consent.events WHERE site_id = ?", site)
         : TestStores.count("SELECT count(*) FROM consent.events WHERE site_id = ? AND method = ?", site, method);
-  }
-
-  String activeId() {
-    return (String) page.evaluate("document.activeElement.id");
   }
 
   Cookie cookie(String name) {

@@ -61,6 +61,21 @@ final class PageChecks {
     return tokenClaims(token).getJsonArray("p").getList();
   }
 
+  /** Waits until the page holds a recorded consent (not a pending one). */
+  static void awaitRecorded(Page page) {
+    page.waitForFunction("() => { const c = window.ConsentGateway && ConsentGateway.getConsent();"
+        + " return c && c.consentId && !c.pending; }");
+  }
+
+  /** Lets the widget finish what a consent it just applied starts (a banner it decides to show, the button). */
+  static void settle(Page page) {
+    page.evaluate("() => new Promise(r => setTimeout(r, 300))");
+  }
+
+  static String activeId(Page page) {
+    return (String) page.evaluate("document.activeElement.id");
+  }
+
   /** Waits up to 5 s for `condition`, which the gateway or the page reaches asynchronously. */
   static void eventually(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + 5_000_000_000L;
