@@ -4,6 +4,7 @@ import com.microsoft.playwright.Page;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /** What the browser tests read off a page or a token, and waiting for what happens after a click. */
@@ -38,6 +39,18 @@ final class PageChecks {
     return ((Number) page.evaluate(CONTRAST, selector)).doubleValue();
   }
 
+  /** Starts listening to `page`: what its console reports as an error, and its uncaught exceptions, from now on. */
+  static List<String> consoleErrors(Page page) {
+    List<String> errors = new CopyOnWriteArrayList<>();
+    page.onConsoleMessage(m -> {
+      if ("error".equals(m.type())) {
+        errors.add(m.text() + " (" + m.location() + ")");
+      }
+    });
+    page.onPageError(e -> errors.add("uncaught: " + e));
+    return errors;
+  }
+
   /** The payload of a consent token (v1.kid.payload.signature), read as the widget reads it. */
   static JsonObject tokenClaims(String token) {
     return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[2])));
@@ -46,6 +59,21 @@ final class PageChecks {
   @SuppressWarnings("unchecked")
   static List<String> tokenPurposes(String token) {
     return tokenClaims(token).getJsonArray("p").getList();
+  }
+
+  /** Waits until the page holds a recorded consent (not a pending one). */
+  static void awaitRecorded(Page page) {
+    page.waitForFunction("() => { const c = window.ConsentGateway && ConsentGateway.getConsent();"
+        + " return c && c.consentId && !c.pending; }");
+  }
+
+  /** Lets the widget finish what a consent it just applied starts (a banner it decides to show, the button). */
+  static void settle(Page page) {
+    page.evaluate("() => new Promise(r => setTimeout(r, 300))");
+  }
+
+  static String activeId(Page page) {
+    return (String) page.evaluate("document.activeElement.id");
   }
 
   /** Waits up to 5 s for `condition`, which the gateway or the page reaches asynchronously. */
