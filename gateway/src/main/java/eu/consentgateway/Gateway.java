@@ -27,6 +27,11 @@ import eu.consentgateway.site.Audit;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
 import eu.consentgateway.site.SiteRoutes;
+import eu.consentgateway.identity.Identity;
+import eu.consentgateway.lifecycle.Lifecycle;
+import eu.consentgateway.mail.MailDelivery;
+import eu.consentgateway.mail.MailOutbox;
+import eu.consentgateway.mail.MailTemplates;
 import eu.consentgateway.stats.Statistics;
 import eu.consentgateway.store.Jobs;
 import eu.consentgateway.store.Database;
@@ -79,6 +84,7 @@ public final class Gateway {
   private volatile Forwarder forwarder;
   private volatile Jobs jobs;
   private volatile Statistics statistics;
+  private volatile Lifecycle lifecycle;
 
   private Gateway(Vertx vertx, Database db, RedisBus redis, GatewayConfig config, Readiness readiness) {
     this.vertx = vertx;
@@ -159,6 +165,16 @@ public final class Gateway {
           Statistics stats = new Statistics(db, sites, keys, clock, config.statsRefresh(),
               config.terminalRetentionMonths());
           Jobs jobs = new Jobs(vertx, db.locks(), metrics);
+          MailDelivery delivery = new MailDelivery(vertx, db.identity(), config.smtp(), config.mailFrom(), clock,
+              metrics);
+          readiness.detail(() -> new io.vertx.core.json.JsonObject().put("mail", delivery.state()));
+          Identity identity = new Identity(db, redis, consents, sites, keys, audit,
+              new MailOutbox(new MailTemplates()), clock);
+          consents.overrides(identity.overrides());
+          forwarder.overrides(identity.overrides());
+          Lifecycle lifecycle = new Lifecycle(identity, sites, delivery, keys, audit, clock, config.lifecycle(),
+              metrics);
+          gateway.lifecycle = lifecycle;
           gateway.jobs = jobs;
           gateway.statistics = stats;
           ForwardRoutes forwardRoutes = new ForwardRoutes(forwarder, sites, keys, clock);
@@ -184,6 +200,8 @@ public final class Gateway {
             me.mount(router);
             preferences.mount(router);
             stats.mount(router);
+            identity.mount(router);
+            lifecycle.mount(router);
             if (config.demo()) {
               demo.mount(router);
             }
@@ -200,13 +218,16 @@ public final class Gateway {
                 forwarder.start();
                 if (config.jobs()) {
                   stats.schedule(jobs);
+                  lifecycle.schedule(jobs);
                 }
+                long opposition = identity.start(vertx);
                 long limits = limiter.start(vertx);
                 long salts = collect.start(vertx);
                 gateway.onClose.add(() -> {
                   jobs.stop();
                   vertx.cancelTimer(limits);
                   vertx.cancelTimer(salts);
+                  vertx.cancelTimer(opposition);
                 });
                 return v;
               });
@@ -243,6 +264,10 @@ public final class Gateway {
 
   public Statistics statistics() {
     return statistics;
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
   }
 
   /** The deployment's Redis name for {@code name} (prefix included). */

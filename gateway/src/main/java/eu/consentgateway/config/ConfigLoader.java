@@ -26,7 +26,9 @@ public final class ConfigLoader {
       "CG_FORWARD_MAX_ATTEMPTS", "CG_TERMINAL_RETENTION_MONTHS", "CG_RATE_CONSENTS_PER_MINUTE",
       "CG_RATE_NOTICES_PER_MINUTE", "CG_RATE_COLLECT_PER_MINUTE", "CG_RATE_AUTH_FAILURES_PER_MINUTE",
       "CG_MAX_CONNECTIONS", "CG_MAX_IN_FLIGHT", "CG_REQUEST_READ_TIMEOUT_SECONDS", "CG_KEEP_ALIVE_SECONDS", "CG_REQUEST_TIMEOUT_SECONDS",
-      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS", "CG_STATS_REFRESH_MINUTES", "CG_JOBS");
+      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS", "CG_STATS_REFRESH_MINUTES", "CG_JOBS",
+      "CG_SMTP_URL", "CG_MAIL_FROM", "CG_INACTIVITY_YEARS", "CG_INACTIVITY_GRACE_DAYS", "CG_INACTIVITY_REMINDER_DAYS",
+      "CG_LIFECYCLE_MAX_PER_RUN");
 
   private static final java.util.regex.Pattern REDIS_PREFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
@@ -81,8 +83,13 @@ public final class ConfigLoader {
     String publicUrl = PublicUrl.parse("CG_PUBLIC_URL", optional(v, "CG_PUBLIC_URL").orElse("http://localhost:" + port));
     PgUrl pg = PgUrl.parse("CG_PG_URL", v.getOrDefault("CG_PG_URL", GatewayConfig.DEFAULT_PG_URL));
     String redis = v.getOrDefault("CG_REDIS_URL", GatewayConfig.DEFAULT_REDIS_URL);
-    if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
-      throw new ConfigException("CG_REDIS_URL", "must start with redis:// or rediss://");
+    if (redis.startsWith("redis-sentinel://")) {
+      if (!redis.matches("redis-sentinel://([^@/]*@)?[^@/,]+(,[^@/,]+)*/[A-Za-z0-9._-]+")) {
+        throw new ConfigException("CG_REDIS_URL",
+            "a Sentinel URL is redis-sentinel://[:password@]host:26379[,host:26379…]/master-name");
+      }
+    } else if (!redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+      throw new ConfigException("CG_REDIS_URL", "must start with redis://, rediss:// or redis-sentinel://");
     }
     String redisPrefix = optional(v, "CG_REDIS_PREFIX").orElse("cg:" + pg.database() + ":");
     if (!REDIS_PREFIX.matcher(redisPrefix).matches()) {
@@ -138,7 +145,8 @@ public final class ConfigLoader {
     return new GatewayConfig(port, managementPort, publicUrl, pg, redis, redisPrefix, admin, secrets, geoip, proxies,
         demo, verticles, Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT,
         attempts, retention, Duration.ofMinutes(integer(v, "CG_STATS_REFRESH_MINUTES", 60, 1, 1440)),
-        !"false".equalsIgnoreCase(optional(v, "CG_JOBS").orElse("true")), limits, timeouts);
+        bool(v, "CG_JOBS", true), optional(v, "CG_SMTP_URL").map(u -> SmtpUrl.parse("CG_SMTP_URL", u)), mailFrom(v),
+        lifecycle(v), limits, timeouts);
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {
@@ -159,6 +167,38 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       throw new ConfigException(key, "not an integer: " + text.get());
     }
+  }
+
+  private static String mailFrom(Map<String, String> v) {
+    String from = optional(v, "CG_MAIL_FROM").orElse("Consent Gateway <no-reply@localhost>");
+    if (!from.matches("[^\\r\\n]{3,200}") || !from.contains("@")) {
+      throw new ConfigException("CG_MAIL_FROM", "must be an address such as Shop <privacy@shop.example>");
+    }
+    return from;
+  }
+
+  private static GatewayConfig.Lifecycle lifecycle(Map<String, String> v) {
+    int years = integer(v, "CG_INACTIVITY_YEARS", 3, 1, 10);
+    int grace = integer(v, "CG_INACTIVITY_GRACE_DAYS", 30, 1, 365);
+    List<Integer> reminders = new ArrayList<>();
+    for (String part : optional(v, "CG_INACTIVITY_REMINDER_DAYS").orElse("15,3").split(",")) {
+      try {
+        int days = Integer.parseInt(part.trim());
+        if (days < 1 || days >= grace) {
+          throw new NumberFormatException();
+        }
+        reminders.add(days);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("CG_INACTIVITY_REMINDER_DAYS", "days left before deletion, each from 1 to "
+            + (grace - 1) + ", comma-separated");
+      }
+    }
+    return new GatewayConfig.Lifecycle(java.time.Period.ofYears(years), Duration.ofDays(grace),
+        List.copyOf(reminders), integer(v, "CG_LIFECYCLE_MAX_PER_RUN", 500, 1, 1_000_000));
+  }
+
+  private static boolean bool(Map<String, String> v, String key, boolean def) {
+    return optional(v, key).isEmpty() ? def : bool(v, key);
   }
 
   private static boolean bool(Map<String, String> v, String key) {

@@ -26,6 +26,9 @@ public record GatewayConfig(
     int terminalRetentionMonths,
     Duration statsRefresh,
     boolean jobs,
+    Optional<SmtpUrl> smtp,
+    String mailFrom,
+    Lifecycle lifecycle,
     Limits limits,
     Timeouts timeouts) {
 
@@ -49,6 +52,14 @@ public record GatewayConfig(
   public record Limits(int consentsPerMinute, int noticesPerMinute, int collectPerMinute, int authFailuresPerMinute,
       int maxConnections, int maxInFlight, Duration requestReadTimeout, Duration keepAliveTimeout,
       Duration requestTimeout) {
+  }
+
+  /**
+   * Account life cycle: inactivity before the invitation to log in (3 years), the grace period before deletion,
+   * when reminders go out (days left), and how many accounts one job run may touch.
+   */
+  public record Lifecycle(java.time.Period inactivity, Duration grace, java.util.List<Integer> remindersDaysLeft,
+      int maxPerRun) {
   }
 
   /** How long the gateway waits on a store before answering 503 (or, for Redis, going on without it). */

@@ -115,7 +115,7 @@ public final class ConsentRoutes {
                   parsed.method(), parsed.choices(), parsed.gpc(), parsed.requestKey(), parsed.requestHash(),
                   parsed.ipPrefix(), parsed.uaFamily())))));
     }).onSuccess(issued -> Responses.json(ctx, issued.replayed() ? 200 : 201,
-        issued.record().toJson().put("token", issued.token()))).onFailure(ctx::fail);
+        consents.effectiveJson(issued.record()).put("token", issued.token()))).onFailure(ctx::fail);
   }
 
   /** The subject the caller proved, or null for a new one. */
@@ -203,8 +203,8 @@ public final class ConsentRoutes {
     sites.require(siteId).compose(site -> {
       SiteCors.require(ctx, site);
       return consents.verify(requireBearer(ctx), site, true);
-    }).compose(verified -> consents.record(verified.claims()).map(found -> found
-        .orElseThrow(ConsentTokens::refused).toJson().put("renewRequired", verified.renewRequired())))
+    }).compose(verified -> consents.record(verified.claims()).map(found -> consents.effectiveJson(found
+        .orElseThrow(ConsentTokens::refused)).put("renewRequired", verified.renewRequired())))
         .onSuccess(out -> Responses.json(ctx, 200, out)).onFailure(ctx::fail);
   }
 
@@ -212,7 +212,8 @@ public final class ConsentRoutes {
     siteBody(ctx).compose(sb -> consents.verify(requireBearer(ctx), sb.site(), true)
         .compose(verified -> consents.withdraw(sb.site(), verified.claims(), addresses.prefixOf(ctx),
             userAgents.parse(ctx.request().getHeader("User-Agent")).browser())))
-        .onSuccess(issued -> Responses.json(ctx, 200, issued.record().toJson().put("token", issued.token())))
+        .onSuccess(issued -> Responses.json(ctx, 200, consents.effectiveJson(issued.record())
+            .put("token", issued.token())))
         .onFailure(ctx::fail);
   }
 

@@ -42,7 +42,10 @@ final class ConsentStore {
   private static final String INSERT_NOTICE = """
       INSERT INTO consent.notices (notice_id, site_id, policy_version, text_hash, locale, shown_at)
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+      ON CONFLICT (notice_id) DO NOTHING
       """;
+  // after a retry, a row already there under this consent id is ours: the first attempt did commit
+  private static final String PRESENT = "SELECT consent_id FROM consent.events WHERE consent_id = ANY($1)";
 
   private static final String ERASE = "SELECT consent.erase_subject($1, $2, $3) AS erased";
 
@@ -96,14 +99,22 @@ final class ConsentStore {
         columns[c][i] = row[c];
       }
     }
-    return pool.preparedQuery(INSERT).execute(Tuple.from(columns)).map(rows -> {
+    return pool.preparedQuery(INSERT).execute(Tuple.from(columns)).compose(rows -> {
       java.util.Set<UUID> inserted = new java.util.HashSet<>();
       rows.forEach(row -> inserted.add(row.getUUID(0)));
-      List<Boolean> out = new ArrayList<>(n);
-      for (ConsentRecord r : records) {
-        out.add(inserted.contains(r.consentId()));
-      }
-      return out;
+      List<UUID> missing = records.stream().map(ConsentRecord::consentId).filter(id -> !inserted.contains(id)).toList();
+      Future<java.util.Set<UUID>> ours = missing.isEmpty() ? Future.succeededFuture(inserted)
+          : pool.preparedQuery(PRESENT).execute(Tuple.of(missing.toArray(UUID[]::new))).map(present -> {
+            present.forEach(row -> inserted.add(row.getUUID(0)));
+            return inserted;
+          });
+      return ours.map(done -> {
+        List<Boolean> out = new ArrayList<>(n);
+        for (ConsentRecord r : records) {
+          out.add(done.contains(r.consentId()));
+        }
+        return out;
+      });
     });
   }
 

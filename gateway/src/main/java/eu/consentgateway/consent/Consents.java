@@ -52,6 +52,7 @@ public final class Consents {
   private final MeterRegistry metrics;
   private final ThreadLocal<BatchWriter<ConsentRecord, Boolean>> writers;
   private final ThreadLocal<BatchWriter<ConsentStore.Notice, Void>> noticeWriters;
+  private volatile Overrides overrides = Overrides.NONE;
 
   public Consents(Pool pool, RedisBus bus, ConsentTokens tokens, Clock clock,
       MeterRegistry metrics, WriteHealth writes) {
@@ -64,6 +65,32 @@ public final class Consents {
     // (bench/run-consents.sh), against one shared writer with one or two writes in flight
     this.writers = ThreadLocal.withInitial(() -> store.eventWriter(writes));
     this.noticeWriters = ThreadLocal.withInitial(() -> store.noticeWriter(writes));
+  }
+
+  /** Purposes refused whatever the banner said (opposition of an account holder); set once at start-up. */
+  public void overrides(Overrides overrides) {
+    this.overrides = overrides;
+  }
+
+  /** What the record's subject is granted now: its choices less what an opposition refuses. */
+  public TokenClaims effective(ConsentRecord record) {
+    return record.claims().without(overrides.refused(record.siteId(), record.subjectId()));
+  }
+
+  /** The record's public shape with the choices in force (the ledger keeps the banner's answer as proof). */
+  public io.vertx.core.json.JsonObject effectiveJson(ConsentRecord record) {
+    java.util.Set<String> refused = overrides.refused(record.siteId(), record.subjectId());
+    io.vertx.core.json.JsonObject json = record.toJson();
+    if (!refused.isEmpty()) {
+      io.vertx.core.json.JsonObject choices = json.getJsonObject("choices");
+      refused.forEach(p -> {
+        if (choices.containsKey(p)) {
+          choices.put(p, false);
+        }
+      });
+      json.put("opposition", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(new java.util.TreeSet<>(refused))));
+    }
+    return json;
   }
 
   /** Now, at the precision the ledger stores (microseconds), so the first answer equals every later one. */
@@ -133,7 +160,7 @@ public final class Consents {
         prev.ifPresent(p -> revocations.revoke(p.consentId()));
         Meters.counter(metrics, "cg_consent_events_total", "Consent ledger events recorded, by method and kind",
             "method", record.method(), "event", record.kind()).increment();
-        return Future.succeededFuture(new Issued(record, tokens.sign(record.claims()), false));
+        return Future.succeededFuture(new Issued(record, tokens.sign(effective(record)), false));
       }
       if (record.requestKey() != null) {
         // the same key committed meanwhile (a retry racing its first attempt): answer as that request did
@@ -166,7 +193,7 @@ public final class Consents {
       return revocations.isRevoked(earlier.consentId()).compose(revoked -> revoked
           ? Future.failedFuture(ApiError.conflict("this request was recorded, then replaced by a later choice or "
               + "erased; read the current consent with the latest token"))
-          : Future.succeededFuture(Optional.of(new Issued(earlier, tokens.sign(earlier.claims()), true))));
+          : Future.succeededFuture(Optional.of(new Issued(earlier, tokens.sign(effective(earlier)), true))));
     });
   }
 
@@ -264,7 +291,8 @@ public final class Consents {
         return Future.failedFuture(new ApiError(401, "token_revoked",
             "this consent was withdrawn or replaced by a later choice"));
       }
-      return Future.succeededFuture(new Verified(claims, renew));
+      return Future.succeededFuture(new Verified(claims.without(overrides.refused(claims.siteId(),
+          claims.subjectId())), renew));
     });
   }
 

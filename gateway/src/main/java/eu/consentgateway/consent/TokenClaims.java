@@ -11,4 +11,14 @@ public record TokenClaims(String siteId, UUID subjectId, UUID consentId, Set<Str
   public boolean grants(String purpose) {
     return granted.contains(purpose);
   }
+
+  /** The same claims without {@code refused} among the granted purposes. */
+  public TokenClaims without(Set<String> refused) {
+    if (refused.isEmpty() || java.util.Collections.disjoint(granted, refused)) {
+      return this;
+    }
+    Set<String> kept = new java.util.HashSet<>(granted);
+    kept.removeAll(refused);
+    return new TokenClaims(siteId, subjectId, consentId, Set.copyOf(kept), expiresAt, policyVersion, periodStart);
+  }
 }

@@ -25,7 +25,7 @@ final class ForwardStore {
       """;
   // The subject's latest event decides, whatever consent the beacon came under.
   private static final String CONSENT_NOW = """
-      SELECT e1.consent_id, last.choices, last.expires_at, last.period_start
+      SELECT e1.consent_id, e1.subject_id, last.choices, last.expires_at, last.period_start
         FROM consent.events e1
         JOIN LATERAL (SELECT e2.choices, e2.expires_at, e2.period_start FROM consent.events e2
                        WHERE e2.site_id = e1.site_id AND e2.subject_id = e1.subject_id
@@ -51,7 +51,7 @@ final class ForwardStore {
       JsonObject payload, int attempts) {
   }
 
-  record ConsentNow(Map<String, Boolean> choices, Instant expiresAt, Instant periodStart) {
+  record ConsentNow(UUID subjectId, Map<String, Boolean> choices, Instant expiresAt, Instant periodStart) {
   }
 
   private final Pool pool;
@@ -78,7 +78,8 @@ final class ForwardStore {
       for (Row r : rows) {
         Map<String, Boolean> choices = new HashMap<>();
         ((JsonObject) r.getJson("choices")).forEach(e -> choices.put(e.getKey(), (Boolean) e.getValue()));
-        out.put(r.getUUID("consent_id"), new ConsentNow(choices, r.getOffsetDateTime("expires_at").toInstant(),
+        out.put(r.getUUID("consent_id"), new ConsentNow(r.getUUID("subject_id"), choices,
+            r.getOffsetDateTime("expires_at").toInstant(),
             r.getOffsetDateTime("period_start").toInstant()));
       }
       return out;

@@ -1,5 +1,6 @@
 package eu.consentgateway.forward;
 
+import eu.consentgateway.consent.Overrides;
 import eu.consentgateway.metrics.Meters;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteRegistry;
@@ -47,6 +48,7 @@ public final class Forwarder {
   private final Map<String, String> paused = new ConcurrentHashMap<>();
   private final Map<String, CachedVerdict> verdicts = new ConcurrentHashMap<>();
   private volatile boolean stopped;
+  private volatile Overrides overrides = Overrides.NONE;
   private volatile Future<Integer> running = Future.succeededFuture(0);
 
   public Forwarder(Vertx vertx, io.vertx.sqlclient.Pool pool, SiteRegistry sites, EuLocator eu, Clock clock,
@@ -64,6 +66,11 @@ public final class Forwarder {
 
   ForwardStore store() {
     return store;
+  }
+
+  /** Purposes refused whatever the banner said (an account holder's opposition); set once at start-up. */
+  public void overrides(Overrides overrides) {
+    this.overrides = overrides;
   }
 
   public void start() {
@@ -119,7 +126,7 @@ public final class Forwarder {
                 if (destination.isEmpty()) {
                   return drop(row, "destination_removed");
                 }
-                if (!stillConsented(site.get(), row, consents.get(row.consentId()), now)) {
+                if (!stillConsented(site.get(), row, consents.get(row.consentId()), now, overrides)) {
                   return drop(row, "consent");
                 }
                 synchronized (byDestination) {
@@ -147,9 +154,13 @@ public final class Forwarder {
     return Optional.empty();
   }
 
-  private static boolean stillConsented(Site site, ForwardStore.Claimed row, ForwardStore.ConsentNow now, Instant at) {
-    return now != null && at.isBefore(now.expiresAt()) && !now.periodStart().isBefore(site.renewAfter())
-        && row.purposes().stream().allMatch(p -> Boolean.TRUE.equals(now.choices().get(p)));
+  private static boolean stillConsented(Site site, ForwardStore.Claimed row, ForwardStore.ConsentNow now, Instant at,
+      Overrides overrides) {
+    if (now == null || !at.isBefore(now.expiresAt()) || now.periodStart().isBefore(site.renewAfter())) {
+      return false;
+    }
+    java.util.Set<String> refused = overrides.refused(site.id(), now.subjectId());
+    return row.purposes().stream().allMatch(p -> Boolean.TRUE.equals(now.choices().get(p)) && !refused.contains(p));
   }
 
   private Future<Void> drop(ForwardStore.Claimed row, String reason) {

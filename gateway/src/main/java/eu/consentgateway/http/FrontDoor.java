@@ -169,7 +169,8 @@ public final class FrontDoor {
           c.deadline = 0;
           // being served: the store timeouts bound that, and this is the last resort (a frozen server, a
           // dropped network); the operator API may legitimately take longer (rollups, DNS checks)
-          if (now - c.started > limits.requestTimeout().toNanos() && !req.path().startsWith("/v1/admin/")) {
+          if (now - c.started > limits.requestTimeout().toNanos() && !req.path().startsWith("/v1/admin/")
+              && !"/health/live".equals(req.path())) {
             shared.refuse("request_timeout");
             req.response().putHeader("Retry-After", "5");
             error(req.response(), 503, "unavailable", "the gateway could not complete the request in time; "

@@ -21,8 +21,13 @@ public final class Audit {
   }
 
   public Future<Void> record(Principal actor, String action, String target, JsonObject detail) {
+    return record(actor.keyId(), action, target, detail);
+  }
+
+  /** {@code actor}: a key id, or a job's name such as {@code job:inactivity}. */
+  public Future<Void> record(String actor, String action, String target, JsonObject detail) {
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC), actor.keyId(), action, target, detail))
+        .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC), actor, action, target, detail))
         .mapEmpty();
   }
 }

@@ -63,12 +63,37 @@ public final class SiteRegistry {
     return store.load(siteId).onSuccess(site -> cache.put(siteId, site));
   }
 
-  /** Every configured site (for jobs that go through all of them). */
+  /** Every configured site (for jobs that go through all of them), read in one query. */
   public Future<java.util.List<Site>> all() {
     return pool.query(ALL_IDS).execute().compose(rows -> {
-      java.util.List<Future<Optional<Site>>> found = new java.util.ArrayList<>();
-      rows.forEach(row -> found.add(find(row.getString("site_id"))));
-      return Future.all(found).map(v -> found.stream().map(Future::result).flatMap(Optional::stream).toList());
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      rows.forEach(row -> ids.add(row.getString("site_id")));
+      return some(ids);
+    });
+  }
+
+  /** The sites among {@code ids} that exist, from the cache or in one query for those not cached. */
+  public Future<java.util.List<Site>> some(java.util.Collection<String> ids) {
+    java.util.List<Site> out = new java.util.ArrayList<>();
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    for (String id : ids) {
+      Optional<Site> cached = cache.getIfPresent(id);
+      if (cached != null) {
+        cached.ifPresent(out::add);
+      } else if (SiteValidator.SITE_ID.matcher(id).matches()) {
+        missing.add(id);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture(out);
+    }
+    return store.load(missing).map(loaded -> {
+      loaded.forEach(s -> {
+        cache.put(s.id(), Optional.of(s));
+        out.add(s);
+      });
+      out.sort(java.util.Comparator.comparing(Site::id));
+      return out;
     });
   }
 

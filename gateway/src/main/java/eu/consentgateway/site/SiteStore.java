@@ -33,13 +33,15 @@ final class SiteStore {
       """;
   // accepted: the versions published since (and including) the latest substantial one
   private static final String LOAD = """
-      SELECT s.config, last.published_at AS renew_after,
+      SELECT s.site_id, s.config, last.published_at AS renew_after,
+             CASE WHEN last.seq > (SELECT min(seq) FROM ops.policy_versions f WHERE f.site_id = s.site_id)
+                  THEN last.version END AS substantial_change,
              (SELECT array_agg(v.version) FROM ops.policy_versions v
                WHERE v.site_id = s.site_id AND v.seq >= coalesce(last.seq, 0)) AS versions
         FROM ops.sites s
-        LEFT JOIN LATERAL (SELECT published_at, seq FROM ops.policy_versions v
+        LEFT JOIN LATERAL (SELECT published_at, seq, version FROM ops.policy_versions v
                             WHERE v.site_id = s.site_id AND v.substantial ORDER BY seq DESC LIMIT 1) last ON true
-       WHERE s.site_id = $1
+       WHERE s.site_id = ANY($1)
       """;
   private static final String VERSION_EXISTS = """
       SELECT 1 FROM ops.policy_versions WHERE site_id = $1 AND version = $2
@@ -77,16 +79,21 @@ final class SiteStore {
   }
 
   Future<Optional<Site>> load(String siteId) {
-    return pool.preparedQuery(LOAD).execute(Tuple.of(siteId)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
+    return load(java.util.List.of(siteId)).map(found -> found.stream().findFirst());
+  }
+
+  /** Several sites in one query (those that exist). */
+  Future<java.util.List<Site>> load(java.util.List<String> siteIds) {
+    return pool.preparedQuery(LOAD).execute(Tuple.of(siteIds.toArray(String[]::new))).map(rows -> {
+      java.util.List<Site> out = new java.util.ArrayList<>();
+      for (Row row : rows) {
+        OffsetDateTime renewAfter = row.getOffsetDateTime("renew_after");
+        String[] versions = row.getArrayOfStrings("versions");
+        out.add(Sites.fromStored(row.getString("site_id"), (JsonObject) row.getJson("config"),
+            versions == null ? java.util.Set.of() : java.util.Set.of(versions),
+            renewAfter == null ? Instant.EPOCH : renewAfter.toInstant(), row.getString("substantial_change")));
       }
-      Row row = rows.iterator().next();
-      OffsetDateTime renewAfter = row.getOffsetDateTime("renew_after");
-      String[] versions = row.getArrayOfStrings("versions");
-      return Optional.of(Sites.fromStored(siteId, (JsonObject) row.getJson("config"),
-          versions == null ? java.util.Set.of() : java.util.Set.of(versions),
-          renewAfter == null ? Instant.EPOCH : renewAfter.toInstant()));
+      return out;
     });
   }
 

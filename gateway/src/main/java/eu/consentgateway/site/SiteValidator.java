@@ -74,6 +74,8 @@ final class SiteValidator {
     out.put("timeZone", timeZone(Bodies.string(in, "timeZone", false, 64)));
     out.put("k", k(in.getValue("k")));
     out.put("widget", widget(Bodies.object(in, "widget", false)));
+    Boolean notify = Bodies.bool(in, "notifyAccountsOfPolicyChanges");
+    out.put("notifyAccountsOfPolicyChanges", notify != null && notify);
     return out;
   }
 

@@ -19,7 +19,7 @@ public final class Sites {
   }
 
   static Site fromStored(String siteId, JsonObject config, java.util.Set<String> acceptedVersions,
-      Instant renewAfter) {
+      Instant renewAfter, String substantialChange) {
     List<Purpose> purposes = new ArrayList<>();
     for (Object o : config.getJsonArray("purposes")) {
       JsonObject p = (JsonObject) o;
@@ -42,7 +42,7 @@ public final class Sites {
         Map.copyOf(hashes), java.time.ZoneId.of(config.getString("timeZone", SiteValidator.DEFAULT_TIME_ZONE)),
         config.getInteger("k", SiteValidator.DEFAULT_K),
         new Site.Widget(widget.getBoolean("floatingButton", false), widget.getInteger("repromptAfterRefusalDays")),
-        config);
+        substantialChange, config.getBoolean("notifyAccountsOfPolicyChanges", false), config);
   }
 
   /**

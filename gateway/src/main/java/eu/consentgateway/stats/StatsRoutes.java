@@ -79,7 +79,7 @@ public final class StatsRoutes {
   }
 
   private void siteList(RoutingContext ctx) {
-    reader(ctx).compose(p -> sites.all().map(all -> {
+    reader(ctx).compose(p -> (p.allSites() ? sites.all() : sites.some(p.sites())).map(all -> {
       JsonArray out = new JsonArray();
       for (Site s : all) {
         if (p.allSites() || p.sites().contains(s.id())) {

@@ -37,6 +37,7 @@ public final class BatchWriter<T, R> {
   }
 
   private final WriteHealth health;
+  static final long RETRY_DELAY_MS = 250;
 
   /** {@code health} hears of every write's start and outcome (readiness reads it); may be null. */
   public BatchWriter(int maxBatch, int maxInFlight, WriteHealth health, Function<List<T>, Future<List<R>>> write) {
@@ -88,6 +89,10 @@ public final class BatchWriter<T, R> {
    * is split in halves and each written again, so the valid items still commit and only the offending one fails.
    */
   private Future<Void> write(List<Pending<T, R>> batch) {
+    return write(batch, false);
+  }
+
+  private Future<Void> write(List<Pending<T, R>> batch, boolean retried) {
     List<T> items = new ArrayList<>(batch.size());
     for (Pending<T, R> p : batch) {
       items.add(p.item());
@@ -106,9 +111,22 @@ public final class BatchWriter<T, R> {
       if (health != null) {
         health.finished(token, ar.cause());
       }
+      if (ar.failed() && !retried && Outages.store(ar.cause()) != null && !(ar.cause() instanceof
+          java.util.concurrent.TimeoutException)) {
+        // the connection broke, perhaps during the commit: write again once (writes are idempotent: PostgreSQL
+        // keeps one row per key, and tells a row written by the first attempt from a new one)
+        Promise<Void> again = Promise.promise();
+        Vertx v = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
+        if (v == null) {
+          return write(batch, true);
+        }
+        v.setTimer(RETRY_DELAY_MS, id -> write(batch, true).onComplete(again));
+        return again.future();
+      }
       if (ar.failed() && batch.size() > 1 && SqlErrors.dataError(ar.cause())) {
         int half = batch.size() / 2;
-        return Future.join(write(batch.subList(0, half)), write(batch.subList(half, batch.size()))).mapEmpty();
+        return Future.join(write(batch.subList(0, half), retried), write(batch.subList(half, batch.size()), retried))
+            .mapEmpty();
       }
       Throwable cause = ar.failed() ? SqlErrors.translate(ar.cause()) : null;
       for (int i = 0; i < batch.size(); i++) {

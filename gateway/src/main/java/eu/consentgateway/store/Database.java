@@ -47,7 +47,7 @@ public final class Database {
     this.queryTimeout = timeouts.pgQuery();
     this.gateway = pool(vertx, url, Role.GATEWAY, 8, timeouts.pgQuery(), timeouts.pgConnect());
     this.terminal = pool(vertx, url, Role.TERMINAL, 8, timeouts.pgQuery(), timeouts.pgConnect());
-    this.identity = pool(vertx, url, Role.IDENTITY, 2, timeouts.pgQuery(), timeouts.pgConnect());
+    this.identity = pool(vertx, url, Role.IDENTITY, 4, timeouts.pgQuery(), timeouts.pgConnect());
     this.stats = pool(vertx, url, Role.STATS, 4, timeouts.pgQuery(), timeouts.pgConnect());
     this.rollup = pool(vertx, url, Role.ROLLUP, 3, ROLLUP_QUERY_TIMEOUT, timeouts.pgConnect());
     // a job holds its advisory lock on a connection of its own for as long as it runs

@@ -52,10 +52,38 @@ public final class RedisBus {
     this.vertx = vertx;
     this.prefix = prefix;
     this.timeoutMs = timeout.toMillis();
-    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+    this.client = Redis.createClient(vertx, options(url)
         .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(8192)
         .setPoolName("cg-redis").setMetricsName("cg-redis"));
     this.api = RedisAPI.api(client);
+  }
+
+  /**
+   * {@code redis://…} or {@code rediss://…} for one server; {@code redis-sentinel://[:password@]h1:26379,h2:26379/name}
+   * for the master that Sentinel names, followed across failovers (commands and the subscription alike).
+   */
+  static RedisOptions options(String url) {
+    if (!url.startsWith("redis-sentinel://")) {
+      return new RedisOptions().setConnectionString(url);
+    }
+    String rest = url.substring("redis-sentinel://".length());
+    String password = null;
+    int at = rest.indexOf('@');
+    if (at >= 0) {
+      String auth = rest.substring(0, at);
+      password = auth.startsWith(":") ? auth.substring(1) : auth;
+      rest = rest.substring(at + 1);
+    }
+    int slash = rest.indexOf('/');
+    RedisOptions o = new RedisOptions().setType(io.vertx.redis.client.RedisClientType.SENTINEL)
+        .setMasterName(rest.substring(slash + 1)).setRole(io.vertx.redis.client.RedisRole.MASTER);
+    for (String host : rest.substring(0, slash).split(",")) {
+      o.addConnectionString("redis://" + host);
+    }
+    if (password != null && !password.isEmpty()) {
+      o.setPassword(java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return o;
   }
 
   /** The deployment's name for a key or channel. */

@@ -38,7 +38,7 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(GatewayConfig config, Clock clock) {
-    return new TestGateway(await(Gateway.start(config, clock)), config.httpPort(), config.managementPort());
+    return new TestGateway(await(Gateway.start(config, clock), 90), config.httpPort(), config.managementPort());
   }
 
   /** A GET on the management port ({@code /metrics}, detailed health). */
@@ -74,8 +74,13 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static <T> T await(Future<T> future) {
+    return await(future, 30);
+  }
+
+  /** Waits at most {@code seconds} (a start on a busy machine takes longer than a request). */
+  public static <T> T await(Future<T> future, int seconds) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
     }
