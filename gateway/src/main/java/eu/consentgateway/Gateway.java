@@ -25,8 +25,8 @@ import eu.consentgateway.site.SiteRegistry;
 import eu.consentgateway.site.SiteRoutes;
 import eu.consentgateway.store.Database;
 import eu.consentgateway.store.Migrations;
+import eu.consentgateway.store.PgFailures;
 import eu.consentgateway.store.RedisBus;
-import eu.consentgateway.store.StoreUnavailable;
 import eu.consentgateway.terminal.ClientAddress;
 import eu.consentgateway.terminal.GeoIp;
 import eu.consentgateway.terminal.UserAgents;
@@ -108,8 +108,7 @@ public final class Gateway {
     Gateway gateway = new Gateway(vertx, db, redis, config);
 
     return db.ping()
-        .recover(e -> Future.failedFuture(new StoreUnavailable("PostgreSQL does not answer at " + config.pg()
-            + " (start it with deploy/services.sh): " + e.getMessage())))
+        .recover(e -> Future.failedFuture(PgFailures.unavailable(config.pg(), e)))
         .compose(v -> redis.ping().recover(e -> {
           // Redis holds only what can be rebuilt: serve from PostgreSQL and reconnect in the background
           LOG.warn("Redis does not answer; continuing on PostgreSQL alone (start it with deploy/services.sh)");
