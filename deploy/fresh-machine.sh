@@ -150,7 +150,7 @@ downloads() {
   packages=$(readme_packages)
   [ -n "$packages" ] || { echo "no 'apt-get install' line found in README.md"; return 1; }
   echo "README packages: $packages"
-  nspawn "$case_name" --as-pid2 --setenv=DEBIAN_FRONTEND=noninteractive /bin/bash -euo pipefail -c "
+  nspawn "$case_name" --as-pid2 --console=pipe --setenv=DEBIAN_FRONTEND=noninteractive /bin/bash -euo pipefail -c "
     update-ca-certificates >/dev/null
     timeout 600 apt-get update -qq
     timeout 1800 apt-get install -y -qq $packages >/dev/null
@@ -191,7 +191,7 @@ run_case() {
   step "$case_name" downloads-network-on downloads "$case_name" || return 0
   say "[$case_name] network cut from here on (--private-network: only lo); steps inside the root:"
   if [ "$case_name" = systemd ]; then
-    nspawn systemd --boot --private-network >"$CACHE/logs/systemd/console.log" 2>&1 &
+    nspawn systemd --boot --private-network --console=read-only >"$CACHE/logs/systemd/console.log" 2>&1 &
     NSPAWN_PID=$!
     step systemd boot-systemd wait_booted || { stop_container; return 0; }
     local leader
@@ -201,7 +201,7 @@ run_case() {
       rc=$?
     stop_container
   else
-    nspawn plain --as-pid2 --private-network --setenv=FRESH_TEST_TIMEOUT="$TEST_TIMEOUT" \
+    nspawn plain --as-pid2 --console=pipe --private-network --setenv=FRESH_TEST_TIMEOUT="$TEST_TIMEOUT" \
       /usr/bin/timeout $((TEST_TIMEOUT + 3000)) /bin/bash /root/consent-gateway/deploy/fresh-machine-steps.sh plain \
       "$logs" | tee "$CACHE/logs/plain/steps.out" || rc=$?
   fi
