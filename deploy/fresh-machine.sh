@@ -164,8 +164,11 @@ downloads() {
 
 wait_booted() {
   local leader="" state=""
+  # the container's init is the child of systemd-nspawn that runs systemd (before that, nspawn's own helper)
   for _ in $(seq 1 60); do
-    leader=$(ps -o pid= --ppid "$NSPAWN_PID" | head -n 1 | tr -d ' ')
+    for pid in $(ps -o pid= --ppid "$NSPAWN_PID"); do
+      if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ]; then leader=$pid; fi
+    done
     [ -n "$leader" ] && break
     sleep 1
   done
