@@ -54,8 +54,14 @@ step() {
 }
 
 stop_container() {
+  local leader
   if [ -n "$NSPAWN_PID" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
-    kill -TERM "$NSPAWN_PID" 2>/dev/null || true # nspawn asks the booted systemd to power off
+    leader=$(cat "$CACHE/logs/systemd/leader.pid" 2>/dev/null || true)
+    if [ -n "$leader" ] && kill -0 "$leader" 2>/dev/null; then
+      kill -s RTMIN+4 "$leader" 2>/dev/null || true # systemd's signal for a clean power-off
+    else
+      kill -TERM "$NSPAWN_PID" 2>/dev/null || true
+    fi
     for _ in $(seq 1 60); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 1; done
     kill -KILL "$NSPAWN_PID" 2>/dev/null || true
     wait "$NSPAWN_PID" 2>/dev/null || true
@@ -106,6 +112,8 @@ EOF
 
 fresh_root() {
   local case_name=$1 dir="$CACHE/root-$1"
+  # systemd-nspawn holds this lock while a container runs on the root: never delete a root in use
+  flock -n "$CACHE/.#root-$case_name.lck" true || { echo "$dir is in use by a running container"; return 1; }
   rm -rf "$dir"
   mkdir -p "$dir"
   tar --numeric-owner -C "$dir" -xf "$CACHE/base-$SUITE-$case_name.tar"
@@ -135,13 +143,14 @@ fresh_root() {
 
 # systemd-nspawn CASE ARGS...: the case's root, not registered with machined (the host may have no systemd); apt's
 # downloads kept in the cache across runs (the package lists and everything else are the root's own)
-nspawn() {
+# Runs in a subshell that becomes systemd-nspawn, so that `nspawn … &` leaves nspawn's own PID in $!.
+nspawn() (
   local case_name=$1
   shift
   mkdir -p "$CACHE/apt-archives"
-  systemd-nspawn -q -D "$CACHE/root-$case_name" --register=no --keep-unit --machine="cg-fresh-$case_name" \
+  exec systemd-nspawn -q -D "$CACHE/root-$case_name" --register=no --keep-unit --machine="cg-fresh-$case_name" \
     --bind="$CACHE/apt-archives:/var/cache/apt/archives" "$@" </dev/null
-}
+)
 
 # Phase 1, network on: what the README lists, the packages services.sh will install (downloaded only), and a
 # first build that fetches the Maven and npm dependencies. No service runs: the host's ports stay untouched.
@@ -194,6 +203,7 @@ run_case() {
   step "$case_name" downloads-network-on downloads "$case_name" || return 0
   say "[$case_name] network cut from here on (--private-network: only lo); steps inside the root:"
   if [ "$case_name" = systemd ]; then
+    rm -f "$CACHE/logs/systemd/leader.pid"
     nspawn systemd --boot --private-network --console=read-only >"$CACHE/logs/systemd/console.log" 2>&1 &
     NSPAWN_PID=$!
     step systemd boot-systemd wait_booted || { stop_container; return 0; }
