@@ -63,6 +63,8 @@ stop_container() {
       kill -TERM "$NSPAWN_PID" 2>/dev/null || true
     fi
     for _ in $(seq 1 60); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 1; done
+    # the container's init outlives a killed nspawn: killing it ends everything in the container
+    if [ -n "$leader" ]; then kill -KILL "$leader" 2>/dev/null || true; fi
     kill -KILL "$NSPAWN_PID" 2>/dev/null || true
     wait "$NSPAWN_PID" 2>/dev/null || true
   fi
@@ -143,14 +145,13 @@ fresh_root() {
 
 # systemd-nspawn CASE ARGS...: the case's root, not registered with machined (the host may have no systemd); apt's
 # downloads kept in the cache across runs (the package lists and everything else are the root's own)
-# Runs in a subshell that becomes systemd-nspawn, so that `nspawn … &` leaves nspawn's own PID in $!.
-nspawn() (
+nspawn() {
   local case_name=$1
   shift
   mkdir -p "$CACHE/apt-archives"
-  exec systemd-nspawn -q -D "$CACHE/root-$case_name" --register=no --keep-unit --machine="cg-fresh-$case_name" \
+  systemd-nspawn -q -D "$CACHE/root-$case_name" --register=no --keep-unit --machine="cg-fresh-$case_name" \
     --bind="$CACHE/apt-archives:/var/cache/apt/archives" "$@" </dev/null
-)
+}
 
 # Phase 1, network on: what the README lists, the packages services.sh will install (downloaded only), and a
 # first build that fetches the Maven and npm dependencies. No service runs: the host's ports stay untouched.
@@ -204,7 +205,10 @@ run_case() {
   say "[$case_name] network cut from here on (--private-network: only lo); steps inside the root:"
   if [ "$case_name" = systemd ]; then
     rm -f "$CACHE/logs/systemd/leader.pid"
-    nspawn systemd --boot --private-network --console=read-only >"$CACHE/logs/systemd/console.log" 2>&1 &
+    # started directly, not through nspawn(): $! must be systemd-nspawn itself
+    systemd-nspawn -q -D "$CACHE/root-systemd" --register=no --keep-unit --machine=cg-fresh-systemd \
+      --bind="$CACHE/apt-archives:/var/cache/apt/archives" --boot --private-network --console=read-only \
+      </dev/null >"$CACHE/logs/systemd/console.log" 2>&1 &
     NSPAWN_PID=$!
     step systemd boot-systemd wait_booted || { stop_container; return 0; }
     local leader
