@@ -77,7 +77,7 @@ run_demo() {
     sleep 1
   done
   cat "$logs/run.sh.out"
-  grep '^services:\|npm ci\|Consent Gateway:' "$logs/run.sh.out" >>"$detail_file" || true
+  sed 's/\x1b\[[0-9;]*m//g' "$logs/run.sh.out" | grep '^services:\|npm ci\|Consent Gateway:' >>"$detail_file" || true
   note "GET /demo → ${code:-no answer}"
   kill "$GW_PID" 2>/dev/null || true
   for _ in $(seq 1 30); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 1; done
@@ -131,7 +131,7 @@ scram_repair() {
     env PGCONNECT_TIMEOUT=5 psql -w -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' | grep -qx 1
 }
 
-echo "fresh[$case_name]: inside: $(. /etc/os-release && echo "$PRETTY_NAME"), init: $(ps -p 1 -o comm=)," \
+echo "fresh[$case_name]: inside: $(. /etc/os-release && echo "$PRETTY_NAME"), init: $(cat /proc/1/comm)," \
   "systemd running: $([ -d /run/systemd/system ] && echo yes || echo no), node $(node --version)," \
   "java $(java -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')"
 step network-cut check_offline
