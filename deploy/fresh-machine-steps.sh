@@ -39,7 +39,10 @@ step() {
     failed=1
   fi
   sed "s/^/fresh[$case_name]:         /" "$detail_file"
-  if [ "$rc" -ne 0 ]; then tail -n 15 "$logs/$name.log" | sed "s/^/fresh[$case_name]:         | /"; fi
+  if [ "$rc" -ne 0 ]; then
+    # awk ends every line, also Maven's last one, which has none
+    tail -n 15 "$logs/$name.log" | awk -v p="fresh[$case_name]:         | " '{ gsub(/\x1b\[[0-9;]*m/, ""); print p $0 }'
+  fi
 }
 note() { echo "$*" >>"$detail_file"; }
 

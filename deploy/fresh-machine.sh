@@ -46,7 +46,8 @@ step() {
   else
     printf 'fresh[%s]: FAIL  %-27s %5ss  exit %s, log %s\n' "$case_name" "$name" "$elapsed" "$rc" \
       "$CACHE/logs/$case_name/$name.log"
-    tail -n 15 "$CACHE/logs/$case_name/$name.log" | sed "s/^/fresh[$case_name]:         | /"
+    tail -n 15 "$CACHE/logs/$case_name/$name.log" | awk -v p="fresh[$case_name]:         | " \
+      '{ gsub(/\x1b\[[0-9;]*m/, ""); print p $0 }'
     summary+=("$(printf '%-8s FAIL  %-27s %5ss' "$case_name" "$name" "$elapsed")")
     failed=1
   fi
@@ -144,13 +145,14 @@ fresh_root() {
 }
 
 # systemd-nspawn CASE ARGS...: the case's root, not registered with machined (the host may have no systemd); apt's
-# downloads kept in the cache across runs (the package lists and everything else are the root's own)
+# downloads kept in the cache across runs, one folder per case so that both can run at once (the package lists
+# and everything else are the root's own)
 nspawn() {
   local case_name=$1
   shift
-  mkdir -p "$CACHE/apt-archives"
+  mkdir -p "$CACHE/apt-archives-$case_name"
   systemd-nspawn -q -D "$CACHE/root-$case_name" --register=no --keep-unit --machine="cg-fresh-$case_name" \
-    --bind="$CACHE/apt-archives:/var/cache/apt/archives" "$@" </dev/null
+    --bind="$CACHE/apt-archives-$case_name:/var/cache/apt/archives" "$@" </dev/null
 }
 
 # Phase 1, network on: what the README lists, the packages services.sh will install (downloaded only), and a
@@ -166,8 +168,8 @@ downloads() {
     timeout 1800 apt-get install -y -qq $packages >/dev/null
     timeout 1800 apt-get install -y -qq --download-only postgresql redis-server chromium >/dev/null
     cd /root/consent-gateway
-    # package, plus surefire's JUnit provider without running a test (the services are not there yet)
-    timeout 1800 mvn -B -q verify -Dtest=NoTestHere -Dsurefire.failIfNoSpecifiedTests=false
+    # package, plus surefire's JUnit provider, which it fetches only when it runs a test: one that needs no service
+    timeout 1800 mvn -B -q verify -Dtest=PgFailuresTest -Dsurefire.failIfNoSpecifiedTests=false
     echo \"node \$(node --version), npm \$(npm --version), \$(java -version 2>&1 | head -n 1), \$(mvn -v | head -n 1)\"
   "
 }
@@ -207,7 +209,7 @@ run_case() {
     rm -f "$CACHE/logs/systemd/leader.pid"
     # started directly, not through nspawn(): $! must be systemd-nspawn itself
     systemd-nspawn -q -D "$CACHE/root-systemd" --register=no --keep-unit --machine=cg-fresh-systemd \
-      --bind="$CACHE/apt-archives:/var/cache/apt/archives" --boot --private-network --console=read-only \
+      --bind="$CACHE/apt-archives-systemd:/var/cache/apt/archives" --boot --private-network --console=read-only \
       </dev/null >"$CACHE/logs/systemd/console.log" 2>&1 &
     NSPAWN_PID=$!
     step systemd boot-systemd wait_booted || { stop_container; return 0; }
