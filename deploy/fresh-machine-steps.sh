@@ -116,10 +116,11 @@ idempotent() {
   grep -q "PostgreSQL answers on 127.0.0.1:5432" <<<"$out" && grep -q "Redis answers PING" <<<"$out"
 }
 
-scram_repair() {
+# Back to Debian's own pg_hba.conf (SCRAM on loopback for everyone, as on a cluster someone else set up): the gateway
+# must name the credentials problem, and services.sh must then repair it.
+scram_break_and_start() {
   local hba out
   hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n 1)
-  # back to Debian's own file: SCRAM on loopback for everyone, as a cluster someone else set up
   sed -i '/consent-gateway loopback/d; /^host all postgres 127.0.0.1\/32 trust$/d; /^host all postgres ::1\/128 trust$/d' "$hba"
   pg_ctlcluster "$(echo "$hba" | cut -d/ -f4)" main reload
   sleep 1
@@ -127,6 +128,20 @@ scram_repair() {
     note "could not set up the case: postgres still logs in without a password"
     return 1
   fi
+  for url in postgresql://postgres@127.0.0.1:5432/consent_gateway \
+      postgresql://postgres:not-the-password@127.0.0.1:5432/consent_gateway; do
+    out=$(CG_PG_URL=$url CG_HTTP_PORT=18555 timeout 60 java -jar gateway/target/consent-gateway.jar 2>&1 |
+      grep '^consent-gateway:' || true)
+    echo "$out"
+    note "${out:-no start-up error line}"
+  done
+  grep -q 'asks user postgres for a password and CG_PG_URL has none' "$detail_file" &&
+    grep -q 'refused the credentials of user postgres: FATAL: password authentication failed' "$detail_file" &&
+    ! grep -q 'not-the-password' "$detail_file"
+}
+
+scram_repair() {
+  local out
   out=$(bash deploy/services.sh 2>&1)
   echo "$out"
   echo "$out" >>"$detail_file"
@@ -142,5 +157,6 @@ step services-without-root no_root_message
 step run.sh-demo-page run_demo
 step test.sh run_tests
 step services-again-idempotent idempotent
+step gateway-names-auth-failure scram_break_and_start
 step services-repairs-scram scram_repair
 exit "$failed"
