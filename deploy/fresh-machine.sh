@@ -2,13 +2,15 @@
 # Proves the README's Quick start on fresh Debian 12 machines: builds a bookworm root with debootstrap, copies the
 # repository into it (git archive of HEAD), installs only what the README lists, downloads with the network on
 # (packages, Maven dependencies, npm packages), then cuts the network and runs the README's two commands
-# (deploy/run.sh, checking that the demo page answers, then stopping it; deploy/test.sh) plus a few checks,
-# all inside the root (deploy/fresh-machine-steps.sh). Two cases:
+# (deploy/run.sh, checking that the demo page answers, then stopping it; deploy/test.sh) plus checks of
+# deploy/services.sh without root, run twice, and repairing a cluster with SCRAM on loopback, and of the gateway's
+# start-up line for a missing or wrong password, all inside the root (deploy/fresh-machine-steps.sh). Two cases:
 #   systemd   the root boots systemd (systemd-nspawn --boot): apt-installed PostgreSQL and Redis start by themselves
 #   plain     no init system (systemd-nspawn without --boot, like a container image): nothing starts by itself
 # Each step prints PASS/FAIL with its time. A tool for humans, not part of .ci/run. Needs root; installs
 # debootstrap and systemd-container with apt when missing. Loopback only: the cut-off phase has no interface but lo.
 # Usage: sudo bash deploy/fresh-machine.sh [systemd|plain|both]     (default both)
+# The two cases may run at once (two invocations): each has its own root, apt download folder and logs.
 # Settings: FRESH_CACHE=/var/cache/consent-gateway-fresh (base roots kept there, apt downloads cached, the last
 #   run's roots and logs), FRESH_MIRROR=http://deb.debian.org/debian, FRESH_TEST_TIMEOUT=3600 (deploy/test.sh),
 #   FRESH_REBUILD_BASE=1 (debootstrap again instead of the cached base root).
