@@ -188,7 +188,12 @@ wait_booted() {
   done
   [ -n "$leader" ] || { echo "no container init under systemd-nspawn ($NSPAWN_PID)"; return 1; }
   echo "$leader" >"$CACHE/logs/systemd/leader.pid"
-  state=$(inside "$leader" timeout 120 systemctl is-system-running --wait 2>/dev/null) || true
+  # right after its start systemd has no bus to answer on yet: ask again until it says something
+  for _ in $(seq 1 120); do
+    state=$(inside "$leader" timeout 120 systemctl is-system-running --wait 2>/dev/null) || true
+    if [ -n "$state" ] && [ "$state" != offline ]; then break; fi
+    sleep 1
+  done
   echo "systemd in the container: ${state:-no answer}"
   if [ "$state" = degraded ]; then inside "$leader" systemctl --failed --no-legend || true; fi
   [ "$state" = running ] || [ "$state" = degraded ]
