@@ -37,8 +37,8 @@ import eu.consentgateway.store.Jobs;
 import eu.consentgateway.store.Database;
 import eu.consentgateway.store.Migrations;
 import eu.consentgateway.store.Outages;
+import eu.consentgateway.store.PgFailures;
 import eu.consentgateway.store.RedisBus;
-import eu.consentgateway.store.StoreUnavailable;
 import eu.consentgateway.store.WriteHealth;
 import eu.consentgateway.terminal.ClientAddress;
 import eu.consentgateway.terminal.GeoIp;
@@ -143,8 +143,7 @@ public final class Gateway {
     String publicUrl = config.publicUrl();
 
     return db.ping()
-        .recover(e -> Future.failedFuture(new StoreUnavailable("PostgreSQL does not answer at " + config.pg()
-            + " (start it with deploy/services.sh): " + e.getMessage())))
+        .recover(e -> Future.failedFuture(PgFailures.unavailable(config.pg(), e)))
         .compose(v -> redis.ping().recover(e -> {
           // Redis holds only what can be rebuilt: serve from PostgreSQL and reconnect in the background
           LOG.warn("Redis does not answer; continuing on PostgreSQL alone (start it with deploy/services.sh)");

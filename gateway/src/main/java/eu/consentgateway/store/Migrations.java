@@ -35,8 +35,7 @@ public final class Migrations {
       return;
     } catch (SQLException e) {
       if (!"3D000".equals(e.getSQLState())) {
-        throw new StoreUnavailable("PostgreSQL does not answer at " + url
-            + " (start it with deploy/services.sh): " + e.getMessage());
+        throw PgFailures.unavailable(url, e);
       }
     }
     try (Connection c = connect(url.withDatabase("postgres")); Statement s = c.createStatement()) {

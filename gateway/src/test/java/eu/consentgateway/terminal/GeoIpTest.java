@@ -5,6 +5,7 @@ import static eu.consentgateway.support.MmdbWriter.country;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import eu.consentgateway.config.ConfigException;
 import eu.consentgateway.support.MmdbWriter;
@@ -153,10 +154,9 @@ class GeoIpTest {
   @Test
   void maxMindPublicTestDatabases() throws Exception {
     Path shared = Path.of(System.getProperty("cg.shared.geoip", "../shared/geoip"));
-    if (!Files.isDirectory(shared)) {
-      // these files live outside the repository; the generated databases above cover the same behaviour
-      return;
-    }
+    // these files live outside the repository; the generated databases above cover the same behaviour
+    assumeTrue(Files.isDirectory(shared),
+        () -> "MaxMind's test databases are not at " + shared.toAbsolutePath() + " (-Dcg.shared.geoip=DIR names them)");
     geo = GeoIp.open(vertx, Optional.of(shared.resolve("GeoIP2-City-Test.mmdb")));
     // full addresses: the test data holds small ranges (89.160.20.112/28) that a /24 network address misses
     Location se = geo.locate(InetAddress.getByName("89.160.20.112"));
