@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL and Redis answer on 127.0.0.1 for local development (and, with --browser, that Debian's
-# Chromium is installed), after checking the build tools (JDK 17+, Maven, Node.js 18+).
+# Chromium and promtool are installed, for the test suite), after checking the build tools (JDK 17+, Maven, Node.js 18+).
 # What already works is left alone. What is missing is installed with apt, what is stopped is started (both need
 # root or sudo), and user postgres may log in over loopback without a password (trust lines in pg_hba.conf, then
 # a reload). Works with and without systemd. Idempotent: run it as often as you like. Every wait is bounded.
@@ -244,5 +244,15 @@ if [ "$want_browser" = true ]; then
     say "installing Debian's chromium (apt-get install chromium)"
     apt_install chromium
     say "Chromium installed at /usr/bin/chromium"
+  fi
+  # the test suite checks the metrics exposition with promtool, which Debian ships in its prometheus package
+  # (installed without starting anything: --no-install-recommends, and no service is enabled here)
+  if command -v promtool >/dev/null 2>&1; then
+    say "promtool present at $(command -v promtool)"
+  else
+    need_root "promtool is missing and installing it" "install Debian's prometheus package yourself"
+    say "installing promtool (apt-get install --no-install-recommends prometheus)"
+    apt_install --no-install-recommends prometheus
+    say "promtool installed at $(command -v promtool)"
   fi
 fi
