@@ -177,6 +177,29 @@ class PostgresFaultTest {
   }
 
   @Test
+  void aFrozenServerIsAnsweredWithin503InBoundedTimeAndTheGatewayRecovers() throws Exception {
+    Visitor v = visitor();
+    assertEquals(202, beacon(v, UUID.randomUUID()).statusCode());
+    pg.freeze();
+    try {
+      long slowest = 0;
+      for (int i = 0; i < 3; i++) {
+        long t = System.nanoTime();
+        var r = beacon(v, UUID.randomUUID());
+        slowest = Math.max(slowest, (System.nanoTime() - t) / 1_000_000);
+        assertEquals(503, r.statusCode(), r.bodyAsString());
+        assertTrue(Integer.parseInt(r.getHeader("Retry-After")) > 0);
+      }
+      // CG_REQUEST_TIMEOUT_SECONDS=3 here, and the front door looks once a second
+      assertTrue(slowest < 5_000, "a frozen PostgreSQL held a beacon " + slowest + " ms");
+      assertEquals(503, gw.get("/health/ready", Map.of()).statusCode(), "not ready while PostgreSQL is frozen");
+    } finally {
+      pg.thaw();
+    }
+    awaitRecovery(v);
+  }
+
+  @Test
   void aRetryWhileTheFirstAttemptIsStuckIsAcknowledgedOnlyOnceStored() throws Exception {
     Visitor v = visitor();
     UUID id = UUID.randomUUID();

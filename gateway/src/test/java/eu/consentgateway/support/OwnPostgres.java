@@ -86,6 +86,26 @@ public final class OwnPostgres implements AutoCloseable {
     awaitPort(true);
   }
 
+  /** SIGSTOP every process of the cluster: connections stay open and nothing answers (a frozen server). */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Path pidFile = Path.of("/var/lib/postgresql", version, this.name, "postmaster.pid");
+      String postmaster = Files.readAllLines(pidFile).get(0).trim();
+      // the postmaster and its children (backends, checkpointer, walwriter…)
+      run(List.of("sh", "-c", "kill -" + name + " " + postmaster + " $(pgrep -P " + postmaster + ")"), 10);
+    } catch (IOException e) {
+      Assertions.fail("cannot read the cluster's postmaster.pid: " + e.getMessage());
+    }
+  }
+
   private void ctl(String... args) {
     List<String> command = new ArrayList<>(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, name));
     command.addAll(List.of(args));
