@@ -32,7 +32,8 @@ export function start(win, root, draw, now = () => new Date()) {
   const site = () => state.sites.find((s) => s.siteId === state.siteId);
 
   const header = h(doc, 'header', { class: 'top' });
-  const status = h(doc, 'p', { id: 'status', class: 'status', role: 'status' });
+  // what a screen reader hears after each load; the page shows the same through the period line and the dimming
+  const status = h(doc, 'p', { id: 'status', class: 'vh', role: 'status' });
   const view = h(doc, 'div', { id: 'view' });
   root.replaceChildren(header, h(doc, 'main', { id: 'main' }, status, view));
 
@@ -192,9 +193,17 @@ export function start(win, root, draw, now = () => new Date()) {
       if (!more) title.tabIndex = -1;
       (more || title).focus();
     } catch (e) {
-      if (e.status === 401) signOut(t().badKey);
-      else status.textContent = t().failed;
+      failed(e);
     }
+  }
+
+  function failed(e) {
+    if (e.status === 401) {
+      signOut(t().badKey);
+      return;
+    }
+    state.error = t().failed;
+    render();
   }
 
   async function csv(path) {
@@ -202,8 +211,7 @@ export function start(win, root, draw, now = () => new Date()) {
       const { text, filename } = await state.api.csv(path);
       saveText(win, text, fileName(filename, state.range));
     } catch (e) {
-      if (e.status === 401) signOut(t().badKey);
-      else status.textContent = t().failed;
+      failed(e);
     }
   }
 

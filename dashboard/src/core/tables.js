@@ -8,9 +8,10 @@ export const DIMENSIONS = ['page', 'referrer', 'browser', 'os', 'device', 'count
 /** Rows per page of a table. */
 export const PAGE = 10;
 
-/** How a key reads: the built-in keys translated, countries and languages named. */
+/** How a key reads: the built-in keys translated, countries and languages named, pages without their scheme. */
 export function keyLabel(t, lang, dimension, key) {
   if (t.keys[key]) return t.keys[key];
+  if (dimension === 'page') return key.replace(/^https?:\/\//, '');
   if (dimension === 'country') return f.country(lang, key);
   if (dimension === 'language') return f.language(lang, key);
   return key;
@@ -26,7 +27,7 @@ export function trafficTable(doc, t, lang, dimension, data, on) {
     bar.style.width = `${Math.round((r.visitors / max) * 1000) / 10}%`;
     const label = keyLabel(t, lang, dimension, r.key);
     return h(doc, 'tr', { class: other ? 'other' : null, 'data-key': r.key },
-      h(doc, 'th', { scope: 'row' }, h(doc, 'span', { class: 'key', title: label }, label)),
+      h(doc, 'th', { scope: 'row' }, h(doc, 'span', { class: 'key', title: r.key }, label)),
       h(doc, 'td', { class: 'num' }, h(doc, 'span', { class: 'bar-track' }, bar), f.number(lang, r.visitors)),
       h(doc, 'td', { class: 'num' }, f.number(lang, r.pageviews)));
   };
