@@ -13,7 +13,8 @@ export const PALETTE = ['#0b57d0', '#b3261e', '#1e7d32', '#8a4baf', '#9a5b00', '
 const INK = '#1f2328';
 const GRID = '#d0d7de';
 
-function base(lang, percent) {
+function base(lang, percent, everyLabel) {
+  const pct = (v) => (lang === 'fr' ? `${v}\u00a0%` : `${v}%`);
   return {
     animation: false,
     responsive: true,
@@ -22,12 +23,14 @@ function base(lang, percent) {
     interaction: { mode: 'index', intersect: false },
     plugins: {
       legend: { position: 'bottom', labels: { color: INK, boxWidth: 14 } },
-      tooltip: percent ? { callbacks: { label: (c) => `${c.dataset.label}: ${c.formattedValue} %` } } : {},
+      tooltip: percent ? { callbacks: {
+        label: (c) => `${c.dataset.label}${lang === 'fr' ? '\u00a0:' : ':'} ${pct(c.formattedValue)}`,
+      } } : {},
     },
     scales: {
-      x: { ticks: { color: INK, maxRotation: 0, autoSkip: true }, grid: { display: false } },
+      x: { ticks: { color: INK, maxRotation: everyLabel ? 45 : 0, autoSkip: !everyLabel }, grid: { display: false } },
       y: { beginAtZero: true, ticks: { color: INK, precision: 0 }, grid: { color: GRID },
-        ...(percent ? { max: 100, ticks: { color: INK, callback: (v) => `${v} %` } } : {}) },
+        ...(percent ? { max: 100, ticks: { color: INK, callback: pct } } : {}) },
     },
   };
 }
@@ -45,7 +48,7 @@ export function draw(canvas, kind, series, lang) {
       type: 'bar',
       data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ label: d.label, data: d.data,
         backgroundColor: i === 0 ? PALETTE[0] : '#7d8590', borderRadius: 3 })) },
-      options: base(lang, false),
+      options: base(lang, false, true),
     });
   }
   const lines = series.datasets.map((d, i) => line(d, kind === 'traffic' && d.previous ? i - 2 : i));

@@ -183,7 +183,6 @@ class DashboardBrowserTest {
     assertEquals("Accept all 9 0", rows("#chart-choices-data tbody tr").get(0));
     assertTrue(painted("chart-choices-canvas") > 1000, "redrawn in English");
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("dashboard-en.png")).setFullPage(true));
-    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("dashboard-en-top.png")));
   }
 
   @Test
