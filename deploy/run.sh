@@ -6,5 +6,5 @@ bash deploy/services.sh
 mvn -q -B -DskipTests package
 export CG_DEMO="${CG_DEMO:-true}"
 export CG_ADMIN_TOKEN="${CG_ADMIN_TOKEN:-demo-admin-token-change-me}"
-echo "Consent Gateway: demo page http://localhost:${CG_HTTP_PORT:-8080}/demo  (admin key: \$CG_ADMIN_TOKEN)"
+echo "Consent Gateway: demo page http://localhost:${CG_HTTP_PORT:-8080}/demo, dashboard http://localhost:${CG_HTTP_PORT:-8080}/dashboard  (admin key: \$CG_ADMIN_TOKEN)"
 exec java -Xmx256m -jar gateway/target/consent-gateway.jar
