@@ -11,5 +11,5 @@ else
   export CG_ADMIN_TOKEN=demo-admin-token-change-me
   key_note="admin key: $CG_ADMIN_TOKEN"
 fi
-echo "Consent Gateway: demo page http://localhost:${CG_HTTP_PORT:-8080}/demo  ($key_note)"
+echo "Consent Gateway: demo page http://localhost:${CG_HTTP_PORT:-8080}/demo, dashboard http://localhost:${CG_HTTP_PORT:-8080}/dashboard  ($key_note)"
 exec java -Xmx256m -jar gateway/target/consent-gateway.jar

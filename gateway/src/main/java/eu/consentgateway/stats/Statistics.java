@@ -8,11 +8,15 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The statistics feature: its routes, and its jobs (rollups, terminal retention) on the shared job runner. */
+/**
+ * The statistics feature: its API, the marketing dashboard, and its jobs (rollups, terminal retention) on the shared
+ * job runner.
+ */
 public final class Statistics {
   private final Rollups rollups;
   private final TerminalRetention retention;
   private final StatsRoutes routes;
+  private final DashboardRoutes dashboard;
   private final Duration refresh;
 
   /** {@code refresh}: how stale today's figures may get; {@code retentionMonths}: raw terminal data kept. */
@@ -21,11 +25,13 @@ public final class Statistics {
     this.rollups = new Rollups(db.rollup(), sites, clock, refresh);
     this.retention = new TerminalRetention(db.rollup(), clock, retentionMonths);
     this.routes = new StatsRoutes(sites, keys, new StatsStore(db.stats()), rollups);
+    this.dashboard = new DashboardRoutes();
     this.refresh = refresh;
   }
 
   public void mount(Router router) {
     routes.mount(router);
+    dashboard.mount(router);
   }
 
   /** Rollups every few minutes (each day once it closes, today once stale); retention twice a day. */
