@@ -37,7 +37,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
   log "building the gateway and the widget (mvn package)"
   (cd "$ROOT" && mvn -q -B -DskipTests package) || die "the build failed"
 fi
-(cd "$HERE" && node ../npm-ci.mjs) || die "npm ci failed in consent-widget/bench"
+(cd "$HERE" && node ../../tools/npm-ci.mjs) || die "npm ci failed in consent-widget/bench"
 if [ "$("${PSQL[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" || die "cannot create database $DB"
 fi

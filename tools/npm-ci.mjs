@@ -1,6 +1,6 @@
 // Runs `npm ci` in the current folder only when node_modules does not match package.json and package-lock.json,
 // so that a second build needs no network. First checks this Node.js against package.json's `engines`.
-// Usage (from the folder holding package.json): node npm-ci.mjs     (the build runs it before bundling)
+// Usage (from the folder holding package.json): node ../tools/npm-ci.mjs   (each front-end build runs it first)
 // Plain syntax on purpose: an old Node must get as far as the version message.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
