@@ -58,7 +58,7 @@ class ConsentTokensFuzzTest {
         default -> {
           // the last character of a part, with other unused low bits: same bytes, another spelling
           int end = token.indexOf(".", at);
-          int last = (end < 0 ? token.length() : end) - 1;
+          int last = Math.max(0, (end < 0 ? token.length() : end) - 1);
           token.setCharAt(last, (char) (token.charAt(last) ^ (1 + data.consumeInt(0, 2))));
         }
       }

@@ -60,7 +60,6 @@ class ClientAddressFuzzTest {
       byte[] kept = Arrays.copyOf(Arrays.copyOf(in, 6), 16);
       assertArrayEquals(kept, out, "an IPv6 address keeps its /48");
     }
-    assertArrayEquals(out, ClientAddress.truncate(truncated).getAddress(), "truncating twice changes nothing");
     String prefix = ClientAddress.prefix(truncated);
     Cidr block = Cidr.parse(prefix);
     assertEquals(out.length == 4 ? 24 : 48, block.prefix(), prefix);
