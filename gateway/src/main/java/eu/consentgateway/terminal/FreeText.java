@@ -94,12 +94,15 @@ public final class FreeText {
     return out.toString();
   }
 
-  /** Escapes decoded; an escaped byte that is not part of valid UTF-8 stays escaped, the rest is still decoded. */
+  /**
+   * Escapes decoded, also beside characters sent unescaped; an escaped byte that is not part of valid UTF-8 stays
+   * escaped, the rest is still decoded.
+   */
   private static String percentDecoded(String raw) {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    ByteBuffer bytes = ByteBuffer.allocate(raw.length());
+    ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 3);
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
@@ -109,11 +112,15 @@ public final class FreeText {
       } else if (c < 0x80) {
         bytes.put((byte) c);
       } else {
-        return raw; // not a raw path: leave it as it came
+        int end = Character.isHighSurrogate(c) && i + 1 < raw.length() && Character.isLowSurrogate(raw.charAt(i + 1))
+            ? i + 2 : i + 1;
+        bytes.put(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
+        i = end - 1;
       }
     }
     bytes.flip();
-    // only an escaped byte can fail (raw characters are ASCII here): written back as an escape, it stays as sent
+    // only an escaped byte can fail: an unescaped character is whole UTF-8 and starts with a byte that continues
+    // nothing; written back as an escape, the byte stays as sent
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
     CharBuffer out = CharBuffer.allocate(raw.length());
     CoderResult result;

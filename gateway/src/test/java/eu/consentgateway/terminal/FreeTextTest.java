@@ -28,6 +28,7 @@ class FreeTextTest {
     assertEquals("/caf\u00e9/menu", FreeText.path("/caf%C3%A9/menu"));
     assertEquals("/bad/%C3(", FreeText.path("/bad/%C3%28"), "what does not decode stays escaped");
     assertEquals("/bad/%C3(/u/:email", FreeText.path("/bad/%C3%28/u/jo%40example.com"), "the rest is still decoded");
+    assertEquals("/caf\u00e9/u/:email", FreeText.path("/caf\u00e9/u/jo%40example.com"), "also beside raw characters");
     assertEquals("/", FreeText.path(""));
   }
 }
