@@ -5,6 +5,7 @@ import eu.consentgateway.http.Bodies;
 import eu.consentgateway.terminal.FreeText;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,9 @@ record Beacon(String siteId, String token, String type, String name, String page
   private static final Pattern PROP_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,39}");
   private static final int MAX_PROPS = 20;
   private static final int MAX_PROP_VALUE = 200;
+  private static final int MAX_PATH = 500;
+  /** The longest DNS name. */
+  private static final int MAX_HOST = 253;
 
   static Beacon parse(JsonObject o) {
     String siteId = Bodies.string(o, "siteId", true, 64);
@@ -70,6 +74,9 @@ record Beacon(String siteId, String token, String type, String name, String page
       Object v = e.getValue();
       if (v instanceof String s && s.length() <= MAX_PROP_VALUE) {
         out.put(e.getKey(), FreeText.screen(s));
+      } else if (v instanceof Double d && !Double.isFinite(d)) {
+        // 1e400 reads as Infinity, which JSON cannot store as a number
+        throw ApiError.badRequest("invalid_field", "'props' numbers must be finite");
       } else if (v instanceof Number n) {
         // a number can be a phone or card number too
         String digits = n.toString();
@@ -88,28 +95,33 @@ record Beacon(String siteId, String token, String type, String name, String page
   static String page(String url) {
     URI uri = uri(url, "url");
     String path = FreeText.path(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
-    String host = uri.getHost().toLowerCase();
-    return uri.getScheme() + "://" + (FreeText.ipLiteral(host) ? FreeText.IP : host)
-        + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (path.length() > 500 ? path.substring(0, 500) : path);
+    if (path.length() > MAX_PATH) {
+      // never between the two halves of a surrogate pair: a lone one cannot be stored
+      path = path.substring(0, Character.isHighSurrogate(path.charAt(MAX_PATH - 1)) ? MAX_PATH - 1 : MAX_PATH);
+    }
+    return uri.getScheme() + "://" + host(uri) + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + path;
   }
 
   static String host(String url) {
     try {
       URI uri = new URI(url);
-      if (uri.getHost() == null) {
-        return null;
-      }
-      String host = uri.getHost().toLowerCase();
-      return FreeText.ipLiteral(host) ? FreeText.IP : host;
+      return uri.getHost() == null || uri.getHost().length() > MAX_HOST ? null : host(uri);
     } catch (Exception e) {
       return null; // a referrer we cannot read is simply not kept
     }
   }
 
+  /** An IP literal (bracketed: always IPv6) is only {@link FreeText#IP}; a name is screened ("192.0.2.1.nip.io"). */
+  private static String host(URI uri) {
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    return host.startsWith("[") || FreeText.ipLiteral(host) ? FreeText.IP : FreeText.screen(host);
+  }
+
   private static URI uri(String url, String field) {
     try {
       URI uri = new URI(url);
-      if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+      if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+          && uri.getHost().length() <= MAX_HOST) {
         return uri;
       }
     } catch (Exception e) {

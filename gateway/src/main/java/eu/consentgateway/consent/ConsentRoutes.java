@@ -5,7 +5,6 @@ import eu.consentgateway.http.Bearer;
 import eu.consentgateway.http.Bodies;
 import eu.consentgateway.http.Responses;
 import eu.consentgateway.limit.RateLimiter;
-import eu.consentgateway.site.Purpose;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteCors;
 import eu.consentgateway.site.SiteRegistry;
@@ -17,10 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -29,7 +25,6 @@ import java.util.regex.Pattern;
  * never a credential: a returning visitor proves its subject with its current, unrevoked token.
  */
 public final class ConsentRoutes {
-  private static final Set<String> METHODS = Set.of("accept_all", "reject_all", "custom", "gpc", "dismiss");
   private static final Pattern REQUEST_KEY = Pattern.compile("[A-Za-z0-9_-]{8,100}");
 
   private final Consents consents;
@@ -141,45 +136,15 @@ public final class ConsentRoutes {
     UUID noticeId = uuid(Bodies.string(body, "noticeId", false, 36), "noticeId");
     String version = policyVersion(site, Bodies.string(body, "policyVersion", true, 64), true);
     String locale = locale(site, Bodies.string(body, "locale", true, 8), true);
-    String method = Bodies.string(body, "method", true, 16);
-    if (!METHODS.contains(method)) {
-      throw ApiError.badRequest("invalid_method",
-          "'method' must be accept_all, reject_all, custom, gpc or dismiss");
-    }
-    JsonObject given = Bodies.object(body, "choices", true);
-    for (String key : given.fieldNames()) {
-      if (site.purpose(key).isEmpty()) {
-        throw ApiError.badRequest("unknown_purpose", "site '" + site.id() + "' has no purpose '"
-            + SiteRegistry.safe(key) + "'");
-      }
-      if (!(given.getValue(key) instanceof Boolean)) {
-        throw ApiError.badRequest("invalid_field", "choice '" + SiteRegistry.safe(key) + "' must be true or false");
-      }
-    }
-    boolean gpc = "1".equals(ctx.request().getHeader("Sec-GPC")) || "gpc".equals(method);
-    boolean forcedByGpc = false;
-    Map<String, Boolean> choices = new HashMap<>();
-    for (Purpose p : site.purposes()) {
-      boolean wanted = p.required() || given.getBoolean(p.id(), false);
-      if ("accept_all".equals(method) && !wanted) {
-        throw ApiError.badRequest("inconsistent_choices", "accept_all must grant every purpose; '" + p.id()
-            + "' is not granted (use custom)");
-      }
-      if (("reject_all".equals(method) || "dismiss".equals(method)) && !p.required() && wanted) {
-        throw ApiError.badRequest("inconsistent_choices", method + " cannot grant '" + p.id() + "' (use custom)");
-      }
-      boolean refusedByGpc = gpc && p.gpc() && !p.required();
-      forcedByGpc |= refusedByGpc && wanted;
-      choices.put(p.id(), wanted && !refusedByGpc);
-    }
-    // the browser's signal turned an "accept all" into a partial grant: the proof says so
-    String recorded = forcedByGpc && "accept_all".equals(method) ? "gpc" : method;
+    String method = ConsentChoices.method(Bodies.string(body, "method", true, 16));
+    ConsentChoices decided = ConsentChoices.resolve(site, method, Bodies.object(body, "choices", true),
+        "1".equals(ctx.request().getHeader("Sec-GPC")));
     String requestKey = ctx.request().getHeader("Idempotency-Key");
     if (requestKey != null && !REQUEST_KEY.matcher(requestKey).matches()) {
       throw ApiError.badRequest("invalid_idempotency_key", "Idempotency-Key must match " + REQUEST_KEY.pattern());
     }
-    return new Consents.Request(site, null, noticeId, version, locale, recorded, Map.copyOf(choices), gpc,
-        requestKey, requestKey == null ? null : requestHash(ctx, token), addresses.prefixOf(ctx),
+    return new Consents.Request(site, null, noticeId, version, locale, decided.method(), decided.choices(),
+        decided.gpc(), requestKey, requestKey == null ? null : requestHash(ctx, token), addresses.prefixOf(ctx),
         userAgents.parse(ctx.request().getHeader("User-Agent")).browser());
   }
 

@@ -191,9 +191,19 @@ public final class FrontDoor {
     }
   }
 
+  /**
+   * Whether the router can read the path as its sender meant it: escapes of two hex digits that decode to UTF-8
+   * text without U+0000, and no raw non-ASCII byte (a request target is ASCII; the router's decoder would misplace
+   * the escapes after one).
+   */
   static boolean decodable(String path) {
     if (path == null) {
       return false;
+    }
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) >= 0x80) {
+        return false;
+      }
     }
     if (path.indexOf('%') < 0) {
       return true;

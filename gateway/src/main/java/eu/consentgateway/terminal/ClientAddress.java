@@ -24,8 +24,12 @@ public final class ClientAddress {
     if (peer == null) {
       return null;
     }
+    return truncate(client(peer, ctx.request().getHeader("X-Forwarded-For")));
+  }
+
+  /** The client behind {@code peer}: the peer itself unless it is a trusted proxy that forwarded for someone. */
+  InetAddress client(InetAddress peer, String forwarded) {
     InetAddress client = peer;
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
     if (forwarded != null && trusted(peer)) {
       // walk from the right: the first hop that is not one of our proxies is the client
       String[] hops = forwarded.split(",");
@@ -40,7 +44,7 @@ public final class ClientAddress {
         }
       }
     }
-    return truncate(client);
+    return client;
   }
 
   /**

@@ -1,8 +1,9 @@
 package eu.consentgateway.terminal;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,11 +38,23 @@ public final class FreeText {
   private FreeText() {
   }
 
-  /** A value as it may be stored: screened, without control characters. */
+  /**
+   * A value as it may be stored: screened, without control characters. Screened again until nothing changes, since
+   * a replacement can complete another match ("a@b.co@c.de" leaves "email@c.de", an IPv4 address glued to an IPv6
+   * one frees it); every pass that changes the text shortens it or removes an '@', so this ends.
+   */
   public static String screen(String text) {
     if (text == null) {
       return null;
     }
+    String out = text;
+    for (String next = screenOnce(text); !next.equals(out); next = screenOnce(out)) {
+      out = next;
+    }
+    return out;
+  }
+
+  private static String screenOnce(String text) {
     String out = CONTROL.matcher(text).replaceAll("");
     out = EMAIL_ADDRESS.matcher(out).replaceAll(EMAIL);
     out = UUID.matcher(out).replaceAll(ID);
@@ -81,11 +94,15 @@ public final class FreeText {
     return out.toString();
   }
 
+  /**
+   * Escapes decoded, also beside characters sent unescaped; an escaped byte that is not part of valid UTF-8 stays
+   * escaped, the rest is still decoded.
+   */
   private static String percentDecoded(String raw) {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    ByteBuffer bytes = ByteBuffer.allocate(raw.length());
+    ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 3);
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
@@ -95,15 +112,23 @@ public final class FreeText {
       } else if (c < 0x80) {
         bytes.put((byte) c);
       } else {
-        return raw; // not a raw path: leave it as it came
+        int end = Character.isHighSurrogate(c) && i + 1 < raw.length() && Character.isLowSurrogate(raw.charAt(i + 1))
+            ? i + 2 : i + 1;
+        bytes.put(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
+        i = end - 1;
       }
     }
     bytes.flip();
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
-    } catch (CharacterCodingException e) {
-      return raw;
+    // only an escaped byte can fail: an unescaped character is whole UTF-8 and starts with a byte that continues
+    // nothing; written back as an escape, the byte stays as sent
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    CharBuffer out = CharBuffer.allocate(raw.length());
+    CoderResult result;
+    while ((result = utf8.decode(bytes, out, true)).isError()) {
+      for (int n = result.length(); n > 0; n--) {
+        out.put(String.format("%%%02X", bytes.get() & 0xff));
+      }
     }
+    return out.flip().toString();
   }
 }

@@ -26,7 +26,9 @@ class FreeTextTest {
     assertEquals("/reset/:id", FreeText.path("/reset/9f86d081884c7d659a2feaa0c55ad015"));
     assertEquals("/s/:id", FreeText.path("/s/eyJhbGciOiJIUzI1NiJ9xyz123"));
     assertEquals("/caf\u00e9/menu", FreeText.path("/caf%C3%A9/menu"));
-    assertEquals("/bad/%C3%28", FreeText.path("/bad/%C3%28"), "what does not decode stays as sent");
+    assertEquals("/bad/%C3(", FreeText.path("/bad/%C3%28"), "what does not decode stays escaped");
+    assertEquals("/bad/%C3(/u/:email", FreeText.path("/bad/%C3%28/u/jo%40example.com"), "the rest is still decoded");
+    assertEquals("/caf\u00e9/u/:email", FreeText.path("/caf\u00e9/u/jo%40example.com"), "also beside raw characters");
     assertEquals("/", FreeText.path(""));
   }
 }
