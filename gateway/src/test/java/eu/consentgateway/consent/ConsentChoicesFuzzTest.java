@@ -124,7 +124,7 @@ class ConsentChoicesFuzzTest {
     }
     return new Site("fuzz", "Fuzz", List.of("https://fuzz.example"), "v1", null, Set.of("v1"), Instant.EPOCH,
         List.copyOf(list), List.of("en"), new JsonObject(), new JsonArray(), Map.of("en", "hash"),
-        ZoneId.of("Europe/Paris"), 5, new Site.Widget(false, null), new JsonObject());
+        ZoneId.of("Europe/Paris"), 5, new Site.Widget(false, null), null, false, new JsonObject());
   }
 
   private static Purpose purpose(String id, boolean required, boolean gpc) {

@@ -34,7 +34,7 @@ class SiteValidatorFuzzTest {
     // stored as JSON text (jsonb), read back as the site
     JsonObject stored = new JsonObject(normalised.encode());
     storable(stored);
-    Site site = Sites.fromStored(SITE_ID, stored, Set.of(), Instant.EPOCH);
+    Site site = Sites.fromStored(SITE_ID, stored, Set.of(), Instant.EPOCH, null);
     assertEquals(SITE_ID, site.id());
     assertFalse(site.origins().isEmpty(), "a site has an origin");
     assertFalse(site.locales().isEmpty(), "a site has a locale");
