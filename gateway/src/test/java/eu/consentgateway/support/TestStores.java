@@ -24,11 +24,23 @@ import org.junit.jupiter.api.Assertions;
 public final class TestStores {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
   public static final String TOKEN_SECRET = "test-token-secret-0123456789-abcdefghijklmnop";
-  private static final String DATABASE = "consent_gateway_test";
+  /** One database per concurrent checkout: {@code CG_TEST_DATABASE} (default {@code consent_gateway_test}). */
+  private static final String DATABASE = databaseName();
   private static final PgUrl PG = ConfigLoader.load(Map.of("CG_PG_URL",
       "postgresql://postgres@127.0.0.1:5432/" + DATABASE)).pg();
 
   private TestStores() {
+  }
+
+  private static String databaseName() {
+    String name = System.getenv("CG_TEST_DATABASE");
+    if (name == null || name.isBlank()) {
+      return "consent_gateway_test";
+    }
+    if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+      throw new IllegalStateException("CG_TEST_DATABASE must be a lower-case PostgreSQL name, got: " + name);
+    }
+    return name;
   }
 
   public static GatewayConfig config() {
