@@ -54,7 +54,56 @@ public final class FreeText {
     return out;
   }
 
+  /**
+   * One pass of every pattern. A pattern runs only when the text has what any of its matches needs (an '@', a ':',
+   * three dots and four digits, nine digits, 32 hex digits, a character outside printable ASCII), counted in one
+   * scan: most paths and names have none of these and cost that scan only.
+   */
   private static String screenOnce(String text) {
+    boolean at = false;
+    boolean colon = false;
+    boolean notPrintableAscii = false;
+    int dots = 0;
+    int digits = 0;
+    int hex = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+        hex++;
+      } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        hex++;
+      } else if (c == '.') {
+        dots++;
+      } else if (c == '@') {
+        at = true;
+      } else if (c == ':') {
+        colon = true;
+      } else if (c < 0x20 || c >= 0x7f) {
+        // controls, format characters and every non-ASCII letter or digit (which the patterns also read)
+        notPrintableAscii = true;
+      }
+    }
+    if (notPrintableAscii) {
+      return screenAll(text);
+    }
+    String out = text;
+    if (at) {
+      out = EMAIL_ADDRESS.matcher(out).replaceAll(EMAIL);
+    }
+    if (hex >= 32) {
+      out = UUID.matcher(out).replaceAll(ID);
+    }
+    if (colon) {
+      out = replaceIpv6(out);
+    }
+    if (dots >= 3 && digits >= 4) {
+      out = IPV4.matcher(out).replaceAll(IP);
+    }
+    return digits >= 9 ? DIGITS.matcher(out).replaceAll(NUMBER) : out;
+  }
+
+  private static String screenAll(String text) {
     String out = CONTROL.matcher(text).replaceAll("");
     out = EMAIL_ADDRESS.matcher(out).replaceAll(EMAIL);
     out = UUID.matcher(out).replaceAll(ID);
@@ -68,7 +117,8 @@ public final class FreeText {
     String decoded = percentDecoded(rawPath);
     String[] segments = screen(decoded).split("/", -1);
     for (int i = 0; i < segments.length; i++) {
-      if (HEX_SEGMENT.matcher(segments[i]).matches() || TOKEN_SEGMENT.matcher(segments[i]).matches()) {
+      if (segments[i].length() >= 16
+          && (HEX_SEGMENT.matcher(segments[i]).matches() || TOKEN_SEGMENT.matcher(segments[i]).matches())) {
         segments[i] = ID;
       }
     }
