@@ -1,18 +1,20 @@
 # Shared steps of the bench scripts (sourced, not run). Every process started here is remembered by its pid
 # and stopped on exit; every wait is bounded.
-# Settings (environment): CONNECTIONS=128 DURATION=20s WARMUP=30s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
+# Settings (environment): CONNECTIONS=128 DURATION=20s WARMUP=45s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
 #   GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1 BENCH_JFR=0 BENCH_WAIT_QUIET=120
-#   BENCH_STRICT (set: exit 1 when a target is missed); see bench/README.md
+#   BENCH_STRICT (set: exit 1 when a target is missed) LOADGEN=java|wrk; see bench/README.md
 
 CONNECTIONS=${CONNECTIONS:-128}
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-30s}
+WARMUP=${WARMUP:-45s}
 LOADGEN_LOOPS=${LOADGEN_LOOPS:-1}
 BARE_INSTANCES=${BARE_INSTANCES:-$(nproc)}
 GW_PORT=${GW_PORT:-18080}
 BARE_PORT=${BARE_PORT:-18081}
 BENCH_DB=${BENCH_DB:-consent_gateway_bench}
 BENCH_DIAG=${BENCH_DIAG:-1}
+# java: the bench's own closed-loop generator (records every accepted id); wrk: Debian's wrk with a Lua script
+LOADGEN=${LOADGEN:-java}
 ADMIN_TOKEN=bench-admin-token-0123456789
 GW_JAR="$ROOT/gateway/target/consent-gateway.jar"
 BENCH_JAR="$BENCH_DIR/target/cg-bench.jar"
@@ -38,13 +40,15 @@ cleanup() {
 # bench_init NAME: results go to bench/results/NAME-<stamp>.json, raw files to bench/results/NAME-<stamp>/
 bench_init() {
   STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
-  RESULT="$BENCH_DIR/results/$1-$STAMP.json"
-  RUN_DIR="$BENCH_DIR/results/$1-$STAMP"
+  local name=$1
+  if [ "$LOADGEN" = wrk ]; then name="$1-wrk"; fi
+  RESULT="$BENCH_DIR/results/$name-$STAMP.json"
+  RUN_DIR="$BENCH_DIR/results/$name-$STAMP"
   mkdir -p "$RUN_DIR"
   COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   trap cleanup EXIT
   trap 'exit 130' INT TERM
-  log "$1 bench, commit $COMMIT, $CONNECTIONS connections, warm-up $WARMUP, duration $DURATION, $(nproc) cores"
+  log "$1 bench ($LOADGEN load generator), commit $COMMIT, $CONNECTIONS connections, warm-up $WARMUP, duration $DURATION, $(nproc) cores"
   log "raw files in ${RUN_DIR#"$ROOT"/}"
 }
 
@@ -63,6 +67,11 @@ ensure_services() {
   bash "$ROOT/deploy/services.sh" >/dev/null || die "deploy/services.sh could not start PostgreSQL and Redis"
   command -v psql >/dev/null || die "psql is missing (apt-get install postgresql-client)"
   command -v jstat >/dev/null || die "jstat is missing: install a full JDK 17"
+  case "$LOADGEN" in
+    java) ;;
+    wrk) command -v wrk >/dev/null || die "LOADGEN=wrk needs wrk (apt-get install wrk)" ;;
+    *) die "LOADGEN must be java or wrk, not '$LOADGEN'" ;;
+  esac
   local port
   for port in "$GW_PORT" "$BARE_PORT"; do
     if listening "$port"; then die "port $port is already in use; stop what listens there or set GW_PORT/BARE_PORT"; fi
@@ -273,7 +282,9 @@ cpu_snapshot() {
     role=other
     if [ "$pid" = "$1" ]; then
       role=server
-    elif [[ $line == *"(java)"* ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'cg-bench.jar load'; then
+    elif [[ $line == *"(java)"* ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -Eq 'cg-bench.jar (load|wrk)'; then
+      role=loadgen
+    elif [[ $line == *"(wrk)"* ]]; then
       role=loadgen
     elif [[ $line == *"(postgres)"* ]]; then
       role=postgres
@@ -325,8 +336,10 @@ measure() {
   local name=$1 rc=0
   shift
   quiet_check
-  log "measuring $name ($WARMUP warm-up + $DURATION)"
-  java -Xms256m -Xmx1g -jar "$BENCH_JAR" load --label "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
+  log "measuring $name ($WARMUP warm-up + $DURATION, load generator: $LOADGEN)"
+  local tool=load
+  if [ "$LOADGEN" = wrk ]; then tool=wrk; fi
+  java -Xms256m -Xmx1g -jar "$BENCH_JAR" "$tool" --label "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
     --warmup "$WARMUP" --event-loops "$LOADGEN_LOOPS" --out "$RUN_DIR/$name.json" "$@" >"$RUN_DIR/$name.txt" 2>&1 &
   LOAD_PID=$!
   wait "$LOAD_PID" || rc=$?
@@ -353,11 +366,18 @@ db_since() {
   log "PostgreSQL: $DB_WORK"
 }
 
-# ids_found TABLE COLUMN FILE: how many distinct recorded ids exist in TABLE.COLUMN
+# ids_found TABLE COLUMN FILE: how many distinct recorded ids exist in TABLE.COLUMN; -1 when nothing was
+# recorded (wrk cannot match answers to requests: rows are then only counted)
 ids_found() {
+  if [ ! -f "$3" ]; then echo -1; return 0; fi
   "${PSQL[@]}" -d "$BENCH_DB" <<SQL
 CREATE TEMP TABLE bench_ids (id text);
 \\copy bench_ids FROM '$3'
 SELECT count(DISTINCT b.id) FROM bench_ids b JOIN $1 t ON t.$2::text = b.id;
 SQL
+}
+
+# recorded FILE: how many ids the load generator recorded (0 when it recorded none)
+recorded() {
+  if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
 }

@@ -53,7 +53,7 @@ found=-1
 if [ "$(sql "SELECT count(*) FROM information_schema.columns
              WHERE table_schema = 'terminal' AND table_name = 'events' AND column_name = 'event_id'")" = 1 ]; then
   found=$(ids_found terminal.events event_id "$RUN_DIR/event-ids.txt")
-  log "terminal.events rows: $rows; recorded eventIds found: $found of $(wc -l <"$RUN_DIR/event-ids.txt")"
+  log "terminal.events rows: $rows; recorded eventIds found: $found of $(recorded "$RUN_DIR/event-ids.txt")"
 else
   log "terminal.events rows: $rows (no event_id column: recorded eventIds not matched)"
 fi

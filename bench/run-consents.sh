@@ -36,7 +36,7 @@ rows=$(sql "SELECT count(*) FROM consent.events WHERE site_id = 'bench'")
 db_since "$rows"
 found=$(ids_found consent.events consent_id "$RUN_DIR/consent-ids.txt")
 log "consent.events rows for site bench: $rows;" \
-  "recorded consentIds found: $found of $(wc -l <"$RUN_DIR/consent-ids.txt")"
+  "recorded consentIds found: $found of $(recorded "$RUN_DIR/consent-ids.txt")"
 
 echo
 java -jar "$BENCH_JAR" report --kind consents --bare "$RUN_DIR/bare.json" --gateway "$RUN_DIR/gateway.json" \

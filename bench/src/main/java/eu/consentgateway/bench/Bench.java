@@ -17,6 +17,7 @@ public final class Bench {
       switch (args[0]) {
         case "bare" -> BareServer.main(rest);
         case "load" -> LoadGen.main(rest);
+        case "wrk" -> WrkRun.main(rest);
         case "report" -> Report.main(rest);
         default -> usage();
       }
@@ -31,6 +32,7 @@ public final class Bench {
         usage: java -jar cg-bench.jar <tool> [options]
           bare    --port 18081 [--instances <cores>]                     a bare Vert.x "ok" server
           load    --url URL [--scenario NAME | --body-file F] [...]     a closed-loop load generator
+          wrk     the options of load, with --scenario; drives wrk (Debian package) instead
           report  --kind consents|collect ...                           compares runs against targets
         see bench/README.md for every option""");
     System.exit(2);
