@@ -54,8 +54,8 @@ class ImageIT {
     layerListings = new ArrayList<>();
     for (Object layer : entry.getJsonArray("Layers")) {
       String tarball = work.resolve((String) layer).toString();
-      layerListings.add(run(Duration.ofSeconds(60), "tar", "-tvzf", tarball));
-      run(Duration.ofSeconds(120), "tar", "-xzf", tarball, "-C", rootfs.toString(), "--no-same-owner");
+      layerListings.add(run(Duration.ofSeconds(60), "tar", "--warning=no-unknown-keyword", "-tvzf", tarball));
+      run(Duration.ofSeconds(120), "tar", "--warning=no-unknown-keyword", "-xzf", tarball, "-C", rootfs.toString(), "--no-same-owner");
     }
   }
 
@@ -85,9 +85,10 @@ class ImageIT {
   @Test
   void layersHoldTheRuntimeTheDependenciesAndTheGatewayJar() {
     String all = String.join("\n", layerListings);
-    assertTrue(all.matches("(?s).*\\./app/classpath/gateway-[^\\s]+\\.jar\n.*"), "the gateway jar:\n" + all);
-    assertTrue(all.matches("(?s).*\\./app/libs/vertx-core-[^\\s]+\\.jar\n.*"), "the dependencies");
-    assertTrue(all.matches("(?s).*-rwxr-xr-x [^\n]*\\./opt/java/bin/java\n.*"), "an executable java");
+    List<String> lines = all.lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.matches(".* app/classpath/gateway-[^ ]+\\.jar")), "the gateway jar:\n" + all);
+    assertTrue(lines.stream().anyMatch(l -> l.matches(".* app/libs/vertx-core-[^ ]+\\.jar")), "the dependencies");
+    assertTrue(lines.stream().anyMatch(l -> l.matches("-rwxr-xr-x 0/0 .* opt/java/bin/java")), "an executable java");
     assertFalse(all.contains("rws") || all.contains("rwS"), "no setuid file");
     assertTrue(Files.isRegularFile(rootfs.resolve("app/jib-classpath-file")));
   }
