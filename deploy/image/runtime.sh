@@ -88,8 +88,7 @@ root:x:0:
 nonroot:x:$uid:
 EOF
 echo "hosts: files dns" >"$root/etc/nsswitch.conf"
-chmod -R u=rwX,go=rX "$root"
-chmod 1777 "$root/tmp"
+chmod -R u=rwX,go=rX "$root" # Jib sets the modes in the image again (gateway/pom.xml)
 
 rm -rf "$cache/root" "$cache/root.key"
 mv "$root" "$cache/root"
