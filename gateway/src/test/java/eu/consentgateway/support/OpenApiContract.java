@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 public final class OpenApiContract {
   private static final Set<String> UNDESCRIBED = Set.of("validation.request.path.missing",
       "validation.request.operation.notAllowed");
+  private static final Set<String> METHODS = java.util.Arrays.stream(Request.Method.values()).map(Enum::name)
+      .collect(Collectors.toUnmodifiableSet());
   private static final OpenApiContract DOCUMENT = new OpenApiContract(resource("/openapi.yaml"));
 
   private final OpenApiInteractionValidator validator;
@@ -57,6 +59,9 @@ public final class OpenApiContract {
 
   /** The mismatches of one exchange; empty when the document describes it, or does not name its route. */
   public List<String> problems(Exchange x) {
+    if (!METHODS.contains(x.method().name())) {
+      return List.of(); // made up (MetricsTest sends thousands): no document can name it
+    }
     Request request = request(x);
     ValidationReport requestReport = validator.validateRequest(request);
     if (requestReport.getMessages().stream().anyMatch(m -> UNDESCRIBED.contains(m.getKey()))) {
