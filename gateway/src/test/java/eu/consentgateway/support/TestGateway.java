@@ -16,7 +16,10 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real gateway on a free loopback port, with a blocking HTTP client for readable tests. */
+/**
+ * A real gateway on a free loopback port, with a blocking HTTP client for readable tests; every exchange of that
+ * client is held to openapi.yaml.
+ */
 public final class TestGateway implements AutoCloseable {
   private final Gateway gateway;
   private final Vertx clientVertx;
@@ -86,11 +89,18 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a request and checks the exchange against openapi.yaml ({@link OpenApiContract}): an answer the document
+   * does not describe fails the test that sent it.
+   */
   public HttpResponse<Buffer> send(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
     var request = client.request(method, path);
     MultiMap h = request.headers();
     headers.forEach(h::set);
-    return await(body == null ? request.send() : request.sendBuffer(body));
+    HttpResponse<Buffer> response = await(body == null ? request.send() : request.sendBuffer(body));
+    OpenApiContract.document().check(new OpenApiContract.Exchange(method, path, headers, body,
+        response.statusCode(), response.headers(), response.body()));
+    return response;
   }
 
   public HttpResponse<Buffer> get(String path, Map<String, String> headers) {
