@@ -54,12 +54,14 @@ class OverloadTest {
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         AtomicInteger badOverload = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
         long end = System.currentTimeMillis() + FLOOD_MS;
         Runnable[] loop = new Runnable[1];
         loop[0] = () -> {
           if (System.currentTimeMillis() > end) {
             return;
           }
+          inFlight.incrementAndGet();
           flood.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/consents")
                   .putHeader("Content-Type", "application/json"))
               .compose(req -> req.send(consent))
@@ -75,6 +77,7 @@ class OverloadTest {
                 if (ar.failed()) {
                   failures.incrementAndGet();
                 }
+                inFlight.decrementAndGet();
                 vertx.runOnContext(v -> loop[0].run());
               });
         };
@@ -99,7 +102,10 @@ class OverloadTest {
           probed++;
           Thread.sleep(300);
         }
-        TestGateway.await(vertx.timer(3_000));
+        // every request sent has its answer (or its failure) before anything is counted
+        for (int i = 0; i < 100 && inFlight.get() > 0; i++) {
+          TestGateway.await(vertx.timer(200));
+        }
 
         int shed = statuses.getOrDefault(503, new AtomicInteger()).get();
         int served = statuses.getOrDefault(201, new AtomicInteger()).get();
@@ -114,8 +120,11 @@ class OverloadTest {
         assertTrue(heapMax > 0 && heapMax < 256 * 1024 * 1024, "heap used " + heapMax);
         assertTrue(gw.alive());
         assertFalse(gw.output().contains("OutOfMemoryError"), gw.output());
-        assertEquals(served, TestStores.count("SELECT count(*) FROM consent.events WHERE site_id = ?", site),
-            "every 201 is a row, and no shed request wrote one");
+        // a request the client gave up on (timeout, closed connection) may have committed before it went: it
+        // may be a row; a 201 must be one, and a 503 never is
+        long rows = TestStores.count("SELECT count(*) FROM consent.events WHERE site_id = ?", site);
+        assertTrue(rows >= served && rows <= served + failures.get(), "every 201 is a row, and no shed request"
+            + " wrote one: " + rows + " rows, " + served + " answers 201, " + failures.get() + " client failures");
       } finally {
         TestGateway.await(vertx.close());
         TestGateway.await(probes.close());
