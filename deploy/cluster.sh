@@ -11,6 +11,7 @@
 #   deploy/cluster.sh gateway-start N | gateway-stop N | gateway-kill N     N = 1..3
 #   deploy/cluster.sh node-kill N | node-start N                            Patroni node N = 1..2 (kill -9)
 #   deploy/cluster.sh pg-primary | redis-master                             which one it is now
+#   deploy/cluster.sh redis-kill-master | redis-start N                     kill -9 the Redis master; start N again
 #
 # "stop" ends every process it started (by the pids it wrote) and leaves the logs; "start" begins from empty.
 set -euo pipefail
@@ -207,6 +208,30 @@ redis_master() {
   return 1
 }
 
+# redis_kill_master: kill -9 of the Redis that Sentinel names master; prints its number (1 or 2)
+redis_kill_master() {
+  local port n
+  port=$(redis_master)
+  for n in 1 2; do
+    if [ "${REDIS_PORT[$n]}" = "$port" ]; then
+      kill -KILL "$(cat "$DIR/run/redis$n.pid")"
+      rm -f "$DIR/run/redis$n.pid"
+      echo "$n"
+      return 0
+    fi
+  done
+  die "no Redis of this cluster is master (Sentinel says ${port:-nothing})"
+}
+
+# redis_start N: back empty; Sentinel makes it a replica of the current master
+redis_start() {
+  local n=$1
+  alive "$DIR/run/redis$n.pid" && return
+  redis-server --port "${REDIS_PORT[$n]}" --bind 127.0.0.1 --save "" --appendonly no --dir "$DIR/redis" \
+    --daemonize yes --pidfile "$DIR/run/redis$n.pid" --logfile "$DIR/log/redis$n.log"
+  wait_for 10 "redis $n on ${REDIS_PORT[$n]}" redis-cli -p "${REDIS_PORT[$n]}" ping
+}
+
 # --- gateways -------------------------------------------------------------------------------------------------------
 gateway_env() {
   local n=${1:-1}
@@ -389,7 +414,7 @@ status() {
   curl -s "http://127.0.0.1:${PATRONI_API[1]}/cluster" 2>/dev/null \
     || curl -s "http://127.0.0.1:${PATRONI_API[2]}/cluster" 2>/dev/null || echo "  no Patroni answers"
   echo
-  say "Redis master (Sentinel): $(redis_master | paste -sd: || echo none)"
+  say "Redis master (Sentinel): port $(redis_master || echo none)"
   for n in 1 2 3; do
     printf 'cluster: gateway %s on %s: ' "$n" "${GW_PORT[$n]}"
     curl -s -m 2 "http://127.0.0.1:${GW_PORT[$n]}/health/ready" || printf 'down'
@@ -409,6 +434,8 @@ case "${1:-}" in
   node-kill) node_kill "$2" ;;
   node-start) node_start "$2" ;;
   pg-primary) pg_primary ;;
-  redis-master) redis_master | paste -sd: ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  redis-master) redis_master ;;
+  redis-kill-master) redis_kill_master ;;
+  redis-start) redis_start "$2" ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
