@@ -71,7 +71,13 @@ load_start() {
     done
   ) >"$OUT/$name-probe.txt" &
   LOAD_PROBE=$!
-  sleep 3 # tokens prepared, connections open
+  # the fault comes once both generators run (the consented one first obtains its tokens)
+  for _ in $(seq 1 240); do
+    grep -q "load: started" "$OUT/$name-collect.log" 2>/dev/null && grep -q "load: started" "$OUT/$name-consents.log" \
+      2>/dev/null && break
+    sleep 0.25
+  done
+  sleep 2
 }
 
 load_wait() {

@@ -141,7 +141,9 @@ node_start() {
   patroni_config "$n" >"$DIR/pg$n/patroni.yml"
   chown -R postgres:postgres "$DIR/pg$n"
   chmod 700 "$DIR/pg$n"
-  runuser -u postgres -- patroni "$DIR/pg$n/patroni.yml" >>"$DIR/log/patroni$n.log" 2>&1 &
+  # setpriv execs (runuser would fork): the pid written is Patroni's own, so node-kill kills Patroni itself
+  HOME="$DIR/pg$n" setpriv --reuid postgres --regid postgres --init-groups -- \
+    patroni "$DIR/pg$n/patroni.yml" >>"$DIR/log/patroni$n.log" 2>&1 &
   echo $! >"$DIR/run/patroni$n.pid"
 }
 
