@@ -131,17 +131,29 @@ report() {
     | tee -a "$OUT/figures.txt"
 }
 
-commits() { "${PG[@]}" -c "SELECT xact_commit, tup_inserted FROM pg_stat_database WHERE datname = current_database()"; }
+# rows written so far (the two tables the load writes) and the primary's WAL position
+progress() {
+  "${PG[@]}" -F ' ' -c "SELECT (SELECT count(*) FROM terminal.events) + (SELECT count(*) FROM consent.events),
+    pg_current_wal_lsn(), (SELECT timeline_id FROM pg_control_checkpoint())"
+}
+# commits_between FROM TO TIMELINE: COMMIT records in the primary's WAL between two positions (only transactions that wrote)
+commits_between() {
+  local n
+  n=$(cluster pg-primary)
+  "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_waldump" --stats=record -t "$3" -s "$1" -e "$2" \
+    -p "$DIR/pg$n/data/pg_wal" 2>/dev/null | awk '$1 == "Transaction/COMMIT" { print $2 }'
+}
 
 # --- scenarios ------------------------------------------------------------------------------------------------------
 steady() {
-  local c0 r0 c1 r1 t0 t1
+  local r0 l0 r1 l1 t0 t1 c tli
   load_start steady 25
-  read -r c0 r0 <<<"$(commits | tr '|' ' ')"; t0=$(now_ms)
+  read -r r0 l0 tli <<<"$(progress)"; t0=$(now_ms)
   sleep 20
-  read -r c1 r1 <<<"$(commits | tr '|' ' ')"; t1=$(now_ms)
+  read -r r1 l1 tli <<<"$(progress)"; t1=$(now_ms)
   load_wait
-  report steady "primary: $(((r1 - r0) * 1000 / (t1 - t0))) rows/s, $(((c1 - c0) * 1000 / (t1 - t0))) commits/s, $(awk -v r=$((r1 - r0)) -v c=$((c1 - c0)) 'BEGIN { printf "%.1f", r / c }') rows per commit"
+  c=$(commits_between "$l0" "$l1" "$tli")
+  report steady "primary: $(((r1 - r0) * 1000 / (t1 - t0))) rows/s, $((${c:-0} * 1000 / (t1 - t0))) write commits/s, $(awk -v r=$((r1 - r0)) -v c="${c:-0}" 'BEGIN { printf "%.1f", c ? r / c : 0 }') rows per commit"
 }
 
 gateway_kill() {
@@ -238,7 +250,7 @@ redis_master() {
 
 rolling() {
   local n
-  load_start rolling 80
+  load_start rolling 150
   sleep 5
   for n in 1 2 3; do
     cluster gateway-stop "$n"
