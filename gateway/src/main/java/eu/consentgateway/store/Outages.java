@@ -37,9 +37,10 @@ public final class Outages {
       }
       if (c instanceof PgException pg) {
         String s = pg.getSqlState() == null ? "" : pg.getSqlState();
-        // connection (08), retryable (40), resources (53), lock not available (55), shutdown or timeout (57)
+        // connection (08), retryable (40), resources (53), lock not available (55), shutdown or timeout (57);
+        // read-only transaction (25006): a write that reached a standby, as while a failover is under way
         return s.startsWith("08") || s.startsWith("40") || s.startsWith("53") || s.startsWith("55")
-            || s.startsWith("57") ? "postgresql" : null;
+            || s.startsWith("57") || "25006".equals(s) ? "postgresql" : null;
       }
       if (c instanceof TimeoutException || c instanceof ClosedConnectionException || c instanceof IOException) {
         return "postgresql";
