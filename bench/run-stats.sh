@@ -4,10 +4,10 @@
 # long tail, ~50 referrers, notices and consents in proportion); the rollups are built day by day through
 # POST /v1/admin/stats/rollups (each call timed: rollup time per day of data); then every stats endpoint is timed
 # over HTTP (RUNS=20 warm runs after WARM=3, median and p95) next to the same answer computed by a direct GROUP BY
-# over the raw events in the same run (DIRECT_RUNS=3 runs, psql \timing), and the two answers are compared.
+# over the raw events in the same run (DIRECT_RUNS=3 runs, DIRECT_RUNS_LARGE=1 from 5 M events; psql \timing), and the two answers are compared.
 # The gateway runs with CG_JOBS=false so only this script rolls up. Targets: each stats query <= 100 ms median,
 # and not growing with the number of events. Results: bench/results/stats-<date>.json and bench/results/stats-<date>/.
-# Settings: SIZES, RUNS, WARM, DIRECT_RUNS, BENCH_DB=consent_gateway_stats_bench, GW_PORT=18180,
+# Settings: SIZES, RUNS, WARM, DIRECT_RUNS, DIRECT_RUNS_LARGE, BENCH_DB=consent_gateway_stats_bench, GW_PORT=18180,
 # GW_MANAGEMENT_PORT=18191, K=5, KEEP_DB=1 (default; 0 drops the database at the end), BENCH_STRICT.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,7 @@ SIZES=${SIZES:-"1M 10M"}
 RUNS=${RUNS:-20}
 WARM=${WARM:-3}
 DIRECT_RUNS=${DIRECT_RUNS:-3}
+DIRECT_RUNS_LARGE=${DIRECT_RUNS_LARGE:-1}   # from 5 M events on a direct query takes tens of seconds
 K=${K:-5}
 KEEP_DB=${KEEP_DB:-1}
 SITE=bench
@@ -188,16 +189,17 @@ time_endpoint() {
   done
 }
 
-# time_direct NAME SQL: one run to warm and keep the answer, then DIRECT_RUNS timed runs
+# time_direct NAME SQL: RUNS_DIRECT timed runs (the stats endpoints ran just before, so the raw data is as warm as
+# the cache allows); the first one's answer is kept
 time_direct() {
   local name=$1 sql=$2
   printf '%s\n' "$sql" >"$SIZE_DIR/direct-$name.sql"
   {
+    echo "\\timing on"
     echo "\\o $SIZE_DIR/direct-$name.txt"
     printf '%s\n' "$sql"
     echo "\\o /dev/null"
-    echo "\\timing on"
-    for _ in $(seq 1 "$DIRECT_RUNS"); do printf '%s\n' "$sql"; done
+    for _ in $(seq 2 "$RUNS_DIRECT"); do printf '%s\n' "$sql"; done
   } >"$SIZE_DIR/direct-$name.run.sql"
   env PGOPTIONS="--client-min-messages=warning -c work_mem=64MB" psql -h 127.0.0.1 -U postgres -d "$BENCH_DB" \
     -v ON_ERROR_STOP=1 -qtAX -f "$SIZE_DIR/direct-$name.run.sql" | awk '/^Time: / { print $2 }' \
@@ -213,6 +215,8 @@ run_size() {
   local size=$1 n t0 t1 gen_s day ms out ev_day
   n=$(count "$size")
   SIZE_DIR="$RUN_DIR/$size"
+  RUNS_DIRECT=$DIRECT_RUNS
+  if [ "$n" -ge 5000000 ]; then RUNS_DIRECT=$DIRECT_RUNS_LARGE; fi
   mkdir -p "$SIZE_DIR"
   log "=== $size: $n events (load $(load_avg))"
   recreate_db
@@ -247,8 +251,8 @@ run_size() {
   done
   read -r r_med r_p95 r_min r_max < <(pct "$SIZE_DIR/rollup.ms")
   log "rollup per day: median $r_med ms, p95 $r_p95 ms, max $r_max ms ($(( n / 30 )) events a day)"
-  sql "VACUUM ANALYZE stats.traffic_daily; VACUUM ANALYZE stats.site_daily; VACUUM ANALYZE stats.consent_daily;
-       VACUUM ANALYZE stats.consent_purpose_daily; VACUUM ANALYZE stats.rollups" >/dev/null
+  local t
+  for t in traffic_daily site_daily consent_daily consent_purpose_daily rollups; do sql "VACUUM ANALYZE stats.$t"; done
 
   local q="from=$FROM&to=$TO" name path direct load_q
   local -a names=(summary consent-day consent-week consent-month)
@@ -298,10 +302,10 @@ while IFS=$'\t' read -r size name hmed _ _ _ same _ _; do
 done <"$SUMMARY_ROWS"
 [ "$missed" = 0 ] && echo "  [ ok ] every stats endpoint <= 100 ms median and equal to the direct GROUP BY"
 jq -Rn --arg commit "$COMMIT" --arg stamp "$STAMP" --arg cores "$(nproc)" --argjson runs "$RUNS" \
-  --argjson direct_runs "$DIRECT_RUNS" --rawfile rows "$SUMMARY_ROWS" --rawfile sizes "$RUN_DIR/sizes.tsv" \
+  --argjson direct_runs "$DIRECT_RUNS" --arg direct_large "$DIRECT_RUNS_LARGE" --rawfile rows "$SUMMARY_ROWS" --rawfile sizes "$RUN_DIR/sizes.tsv" \
   --rawfile rollups "$ROLLUP_ROWS" '
   def lines($s): $s | split("\n") | map(select(length > 0) | split("\t"));
-  { kind: "stats", commit: $commit, stamp: $stamp, cores: ($cores | tonumber), runs: $runs, directRuns: $direct_runs,
+  { kind: "stats", commit: $commit, stamp: $stamp, cores: ($cores | tonumber), runs: $runs, directRuns: $direct_runs, directRunsFrom5M: ($direct_large | tonumber),
     range: "2026-11-01..2026-11-30 Europe/Paris",
     sizes: [lines($sizes)[] | { size: .[0], events: (.[1] | tonumber), generateSeconds: (.[2] | tonumber),
              rowsAndDbSize: .[3], rollupPerDayMs: { median: (.[4] | tonumber), p95: (.[5] | tonumber), max: (.[6] | tonumber) } }],
