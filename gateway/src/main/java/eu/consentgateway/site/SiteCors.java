@@ -2,6 +2,7 @@ package eu.consentgateway.site;
 
 import eu.consentgateway.http.ApiError;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
@@ -11,6 +12,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class SiteCors {
   private static final String ALLOWED_HEADERS = "Content-Type, Authorization, Idempotency-Key";
+  private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("Access-Control-Allow-Origin");
+  private static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
+  private static final CharSequence ORIGIN = HttpHeaders.createOptimized("Origin");
 
   private SiteCors() {
   }
@@ -50,7 +54,7 @@ public final class SiteCors {
     if (!site.allowsOrigin(origin)) {
       return false;
     }
-    ctx.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+    ctx.response().putHeader(ALLOW_ORIGIN, origin).putHeader(VARY, ORIGIN);
     return true;
   }
 

@@ -75,8 +75,9 @@ class RedisSentinelFaultTest {
     RedisFaultTest.awaitSubscribed(a);
     RedisFaultTest.awaitSubscribed(b);
     assertEquals(202, beacon(a, site, token(site)));
-    long keys = sentinels.keys(promoted, prefix).size();
-    assertTrue(keys > 0, "the gateway writes to the promoted master");
+    // the proof that commands and the subscription follow the master: a withdrawal on a is published through
+    // the promoted master and refused by b, which trusted the token from its cache (not a key count: what a
+    // beacon writes to Redis is cached in memory, and the promoted replica may or may not have it)
     assertWithdrawalReachesB(site, "after the failover");
   }
 
