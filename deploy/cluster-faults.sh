@@ -29,9 +29,6 @@ say() { echo "faults: $*"; }
 die() { echo "faults: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
 cluster() { bash "$CLUSTER" "$@"; }
-# the load generators are the heavy part: on a shared machine they wait their turn and run at low priority
-# (the cluster's own processes, gateways restarted here included, keep their normal priority)
-heavy() { if [ -x /tmp/cg-heavy ]; then /tmp/cg-heavy "$@"; else "$@"; fi; }
 
 mkdir -p "$OUT"
 [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -q -B -f bench/pom.xml package) || die "cannot build $BENCH_JAR"
@@ -48,12 +45,12 @@ status=$(curl -s -o "$OUT/site.json" -w '%{http_code}' -X PUT "$FRONT/v1/admin/s
 # load_start NAME SECONDS: beacons and consents through HAProxy, ids recorded, in the background
 load_start() {
   local name=$1 seconds=$2
-  heavy java -Xmx256m -jar "$BENCH_JAR" load --url "$FRONT/v1/collect" --scenario collect-consented --tokens 200 \
+  java -Xmx256m -jar "$BENCH_JAR" load --url "$FRONT/v1/collect" --scenario collect-consented --tokens 200 \
     --connections "$COLLECT_CONNECTIONS" --warmup 0s --duration "${seconds}s" --timeout 8s --expect 202 \
     --record "$OUT/$name-events.txt" --out "$OUT/$name-collect.json" --label "$name-collect" \
     >"$OUT/$name-collect.log" 2>&1 &
   LOAD_COLLECT=$!
-  heavy java -Xmx256m -jar "$BENCH_JAR" load --url "$FRONT/v1/consents" --scenario consents \
+  java -Xmx256m -jar "$BENCH_JAR" load --url "$FRONT/v1/consents" --scenario consents \
     --connections "$CONSENT_CONNECTIONS" --warmup 0s --duration "${seconds}s" --timeout 8s --expect 201 \
     --record "$OUT/$name-consents.txt" --out "$OUT/$name-consents.json" --label "$name-consents" \
     >"$OUT/$name-consents.log" 2>&1 &

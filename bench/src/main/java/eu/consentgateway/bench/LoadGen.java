@@ -57,14 +57,7 @@ public final class LoadGen {
     }
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-    try {
-      scenario.prepare(vertx).toCompletionStage().toCompletableFuture().get(150, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("load: preparing scenario " + scenario.name() + " failed: " + BareServer.rootCause(e));
-      vertx.close();
-      System.exit(1);
-      return;
-    }
+    prepare(scenario, vertx);
 
     long start = System.nanoTime();
     Instant startedAt = Instant.now();
@@ -112,6 +105,17 @@ public final class LoadGen {
     }
     if (result.getLong("expected") == 0) {
       System.err.println("load: no request got an expected status (" + expect + "): check the URL and the server");
+      System.exit(1);
+    }
+  }
+
+  /** Runs the scenario's preparation (bounded); on failure says why and exits 1. */
+  static void prepare(Scenario scenario, Vertx vertx) {
+    try {
+      scenario.prepare(vertx).toCompletionStage().toCompletableFuture().get(150, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("load: preparing scenario " + scenario.name() + " failed: " + BareServer.rootCause(e));
+      vertx.close();
       System.exit(1);
     }
   }

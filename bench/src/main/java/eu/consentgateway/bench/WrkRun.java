@@ -58,16 +58,8 @@ final class WrkRun {
     }
 
     Vertx vertx = Vertx.vertx();
-    try {
-      scenario.prepare(vertx).toCompletionStage().toCompletableFuture().get(150, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("load: preparing scenario " + scenario.name() + " failed: " + BareServer.rootCause(e));
-      vertx.close();
-      System.exit(1);
-      return;
-    } finally {
-      vertx.close();
-    }
+    LoadGen.prepare(scenario, vertx);
+    vertx.close();
 
     Path dir = Files.createTempDirectory("cg-wrk");
     Path script = dir.resolve("requests.lua");
@@ -107,12 +99,14 @@ final class WrkRun {
     List<String> command = List.of(wrk, "-t" + threads, "-c" + connections, "-d" + length.toSeconds() + "s",
         "--timeout", timeout.toSeconds() + "s", "-s", script.toString(), target.toString(), "--",
         data.toString(), out.toString(), String.valueOf(seed));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    // its output goes to a file, so the wait below is what bounds the run (reading a pipe would not be)
+    Path log = out.resolveSibling(out.getFileName() + ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(length.toSeconds() + timeout.toSeconds() + 30, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new Args.Invalid("wrk did not finish in time");
     }
+    String text = Files.readString(log);
     if (p.exitValue() != 0 || !Files.exists(out)) {
       throw new Args.Invalid("wrk failed (exit " + p.exitValue() + "): " + text.strip());
     }
@@ -168,8 +162,7 @@ final class WrkRun {
     JsonObject status = measured.getJsonObject("status");
     long answered = sum(status);
     JsonObject errors = measured.getJsonObject("errors");
-    long failures = errors.getLong("connect") + errors.getLong("read") + errors.getLong("write")
-        + errors.getLong("timeout");
+    long failures = failures(measured);
     long requests = answered + failures;
     long expected = expected(status, expect);
     JsonObject total = new JsonObject();
@@ -177,11 +170,7 @@ final class WrkRun {
       run.getJsonObject("status").forEach(e -> total.put(e.getKey(),
           total.getLong(e.getKey(), 0L) + ((Number) e.getValue()).longValue()));
     }
-    long totalFailures = failures;
-    if (warm != null) {
-      JsonObject w = warm.getJsonObject("errors");
-      totalFailures += w.getLong("connect") + w.getLong("read") + w.getLong("write") + w.getLong("timeout");
-    }
+    long totalFailures = failures + (warm == null ? 0 : failures(warm));
     double seconds = measured.getLong("durationUs") / 1e6;
     JsonObject l = measured.getJsonObject("latencyUs");
     List<Integer> expectList = new ArrayList<>(expect);
@@ -217,6 +206,12 @@ final class WrkRun {
             .put("expected", expected(total, expect))
             .put("status", total)
             .put("failures", totalFailures));
+  }
+
+  /** Requests of a wrk run that got no answer (the "status" errors are answers: counted by their status). */
+  private static long failures(JsonObject run) {
+    JsonObject e = run.getJsonObject("errors");
+    return e.getLong("connect") + e.getLong("read") + e.getLong("write") + e.getLong("timeout");
   }
 
   private static long sum(JsonObject status) {

@@ -3,8 +3,6 @@ package eu.consentgateway.support;
 import eu.consentgateway.config.ConfigLoader;
 import eu.consentgateway.config.PgUrl;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,24 +111,8 @@ public final class OwnPostgres implements AutoCloseable {
   }
 
   private void awaitPort(boolean open) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < end) {
-      boolean listening;
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        listening = true;
-      } catch (IOException e) {
-        listening = false;
-      }
-      if (listening == open) {
-        return;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    if (Ports.await(port, open, java.time.Duration.ofSeconds(30))) {
+      return;
     }
     Assertions.fail("PostgreSQL cluster " + name + " did not " + (open ? "start" : "stop") + " within 30 s");
   }

@@ -1,8 +1,6 @@
 package eu.consentgateway.support;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -42,14 +40,8 @@ public final class OwnRedis implements AutoCloseable {
     } catch (IOException e) {
       Assertions.fail("cannot start redis-server: " + e.getMessage());
     }
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < end) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        sleep(50);
-      }
+    if (Ports.await(port, true, java.time.Duration.ofSeconds(10))) {
+      return;
     }
     Assertions.fail("redis-server did not listen on " + port + " within 10 s");
   }
@@ -87,14 +79,6 @@ public final class OwnRedis implements AutoCloseable {
       new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       Assertions.fail("cannot signal redis-server: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

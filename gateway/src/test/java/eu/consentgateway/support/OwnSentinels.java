@@ -2,11 +2,10 @@ package eu.consentgateway.support;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -98,16 +97,10 @@ public final class OwnSentinels implements AutoCloseable {
     Process p = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     processes.add(p);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < end) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return p;
-      } catch (IOException notYet) {
-        sleep(50);
-      }
+    if (!Ports.await(port, true, Duration.ofSeconds(10))) {
+      return Assertions.fail(command.get(0) + " did not listen on " + port + " within 10 s");
     }
-    return Assertions.fail(command.get(0) + " did not listen on " + port + " within 10 s");
+    return p;
   }
 
   private static List<String> cli(int port, String... args) {
@@ -129,18 +122,22 @@ public final class OwnSentinels implements AutoCloseable {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
     for (Process p : processes) {
       p.destroyForcibly();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is not a test failure
     }
   }
 }
