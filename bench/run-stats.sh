@@ -8,7 +8,8 @@
 # The gateway runs with CG_JOBS=false so only this script rolls up. Targets: each stats query <= 100 ms median,
 # and not growing with the number of events. Results: bench/results/stats-<date>.json and bench/results/stats-<date>/.
 # Settings: SIZES, RUNS, WARM, DIRECT_RUNS, DIRECT_RUNS_LARGE, BENCH_DB=consent_gateway_stats_bench, GW_PORT=18180,
-# GW_MANAGEMENT_PORT=18191, K=5, KEEP_DB=1 (default; 0 drops the database at the end), BENCH_STRICT.
+# GW_MANAGEMENT_PORT=18191, K=5, KEEP_DB=1 (default; 0 drops the database at the end), REUSE_EVENTS=1 (keep the events
+# of an earlier run when the database holds exactly that size, and only rebuild the rollups), BENCH_STRICT.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
@@ -25,6 +26,7 @@ DIRECT_RUNS=${DIRECT_RUNS:-3}
 DIRECT_RUNS_LARGE=${DIRECT_RUNS_LARGE:-1}   # from 5 M events on a direct query takes tens of seconds
 K=${K:-5}
 KEEP_DB=${KEEP_DB:-1}
+REUSE_EVENTS=${REUSE_EVENTS:-0}
 SITE=bench
 TZ_SITE=Europe/Paris
 FROM=2026-11-01
@@ -219,7 +221,13 @@ run_size() {
   if [ "$n" -ge 5000000 ]; then RUNS_DIRECT=$DIRECT_RUNS_LARGE; fi
   mkdir -p "$SIZE_DIR"
   log "=== $size: $n events (load $(load_avg))"
-  recreate_db
+  local reuse=0
+  if [ "$REUSE_EVENTS" = 1 ] && [ "$("${PSQL[@]}" -d "$BENCH_DB" -c "SELECT count(*) FROM terminal.events WHERE site_id = '$SITE'" 2>/dev/null)" = "$n" ]; then
+    reuse=1
+    log "reusing the $n events already in $BENCH_DB (REUSE_EVENTS=1); the rollups are rebuilt"
+  else
+    recreate_db
+  fi
   CG_JOBS=false start_gateway
   api PUT "/v1/admin/sites/$SITE" "$ADMIN_TOKEN" '{"name":"Bench shop","origins":["https://shop.example"],
     "policy":{"version":"2026-11"},"locales":["fr","en"],"timeZone":"'"$TZ_SITE"'","k":'"$K"',
@@ -227,11 +235,14 @@ run_size() {
   MARKETING=$(api POST /v1/admin/keys "$ADMIN_TOKEN" '{"role":"marketing","sites":["'"$SITE"'"]}' | jq -r .token)
   log "site $SITE (Europe/Paris, k=$K) and a marketing key created"
 
-  log "generating $n events and their notices and consents (load $(load_avg))"
-  t0=$(date +%s.%N)
-  "${PSQL[@]}" -d "$BENCH_DB" -v n="$n" -v site="$SITE" -f "$BENCH_DIR/stats/generate.sql" >"$SIZE_DIR/generate.log"
-  t1=$(date +%s.%N)
-  gen_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  gen_s=reused
+  if [ "$reuse" = 0 ]; then
+    log "generating $n events and their notices and consents (load $(load_avg))"
+    t0=$(date +%s.%N)
+    "${PSQL[@]}" -d "$BENCH_DB" -v n="$n" -v site="$SITE" -f "$BENCH_DIR/stats/generate.sql" >"$SIZE_DIR/generate.log"
+    t1=$(date +%s.%N)
+    gen_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  fi
   local counts
   counts=$(sql "SELECT (SELECT count(*) FROM terminal.events) || ' ' || (SELECT count(*) FROM consent.notices) || ' ' ||
                        (SELECT count(*) FROM consent.events) || ' ' ||
@@ -314,7 +325,7 @@ jq -Rn --arg commit "$COMMIT" --arg stamp "$STAMP" --arg cores "$(nproc)" --argj
   def lines($s): $s | split("\n") | map(select(length > 0) | split("\t"));
   { kind: "stats", commit: $commit, stamp: $stamp, cores: ($cores | tonumber), runs: $runs, directRuns: $direct_runs, directRunsFrom5M: ($direct_large | tonumber),
     range: "2026-11-01..2026-11-30 Europe/Paris",
-    sizes: [lines($sizes)[] | { size: .[0], events: (.[1] | tonumber), generateSeconds: (.[2] | tonumber),
+    sizes: [lines($sizes)[] | { size: .[0], events: (.[1] | tonumber), generateSeconds: (.[2] | tonumber? // null),
              rowsAndDbSize: .[3], rollupPerDayMs: { median: (.[4] | tonumber), p95: (.[5] | tonumber), max: (.[6] | tonumber) } }],
     endpoints: [lines($rows)[] | { size: .[0], endpoint: .[1], httpMs: { median: (.[2] | tonumber), p95: (.[3] | tonumber) },
              directGroupByMs: { median: (.[4] | tonumber), p95: (.[5] | tonumber) }, sameAnswer: (.[6] == "yes"),

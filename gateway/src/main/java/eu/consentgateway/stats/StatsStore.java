@@ -18,18 +18,26 @@ import java.util.Map;
  * not added to '(other)'), and an '(other)' below k is dropped too; both are counted in {@code suppressed}.
  */
 final class StatsStore {
-  private static final String KEYS = """
-      SELECT key, sum(pageviews) AS pageviews, sum(visitors) AS visitors, count(*) OVER () AS total
-        FROM stats.traffic_daily
-       WHERE site_id = $1 AND dimension = $2 AND day BETWEEN $3 AND $4 AND key <> '(other)' AND visitors >= $5
-       GROUP BY key ORDER BY visitors DESC, key LIMIT $6 OFFSET $7
-      """;
-  private static final String FOLDS = """
-      SELECT coalesce(sum(pageviews) FILTER (WHERE key = '(other)' AND visitors >= $5), 0) AS other_pageviews,
-             coalesce(sum(visitors) FILTER (WHERE key = '(other)' AND visitors >= $5), 0) AS other_visitors,
+  // One scan of the range's rows, grouped by key: the page of keys (part 0) and one closing row (part 1) with the
+  // '(other)' figures, the number of keys and what was suppressed. Only rows with at least k visitors count.
+  private static final String TRAFFIC = """
+      WITH g AS MATERIALIZED (
+        SELECT key, sum(pageviews) FILTER (WHERE visitors >= $5) AS pageviews,
+               sum(visitors) FILTER (WHERE visitors >= $5) AS visitors,
+               count(*) FILTER (WHERE visitors < $5) AS below, sum(folded) AS folded
+          FROM stats.traffic_daily
+         WHERE site_id = $1 AND dimension = $2 AND day BETWEEN $3 AND $4
+         GROUP BY key),
+      n AS (SELECT count(*) AS total FROM g WHERE key <> '(other)' AND visitors IS NOT NULL)
+      (SELECT 0 AS part, key, pageviews, visitors, 0::bigint AS total, 0::bigint AS suppressed
+         FROM g WHERE key <> '(other)' AND visitors IS NOT NULL
+        ORDER BY visitors DESC, key LIMIT $6 OFFSET $7)
+      UNION ALL
+      SELECT 1, NULL, coalesce(sum(pageviews) FILTER (WHERE key = '(other)'), 0),
+             coalesce(sum(visitors) FILTER (WHERE key = '(other)'), 0), (SELECT total FROM n),
              coalesce(sum(folded) FILTER (WHERE key = '(other)'), 0)
-               + count(*) FILTER (WHERE key <> '(other)' AND visitors < $5) AS suppressed
-        FROM stats.traffic_daily WHERE site_id = $1 AND dimension = $2 AND day BETWEEN $3 AND $4
+               + coalesce(sum(below) FILTER (WHERE key <> '(other)'), 0)
+        FROM g
       """;
   private static final String DAYS = """
       SELECT day, pageviews, visitors FROM stats.site_daily WHERE site_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day
@@ -62,29 +70,26 @@ final class StatsStore {
 
   Future<Traffic> traffic(String siteId, String dimension, LocalDate from, LocalDate to, int k, int limit,
       int offset) {
-    Tuple range = Tuple.of(siteId, dimension, from, to, k);
-    Future<io.vertx.sqlclient.RowSet<Row>> keys = pool.preparedQuery(KEYS).execute(Tuple.from(new Object[] {
-        siteId, dimension, from, to, k, limit, offset}));
-    Future<io.vertx.sqlclient.RowSet<Row>> folds = pool.preparedQuery(FOLDS).execute(range);
-    return Future.all(keys, folds).map(v -> {
-      List<JsonObject> rows = new ArrayList<>();
-      long total = 0;
-      for (Row r : keys.result()) {
-        rows.add(new JsonObject().put("key", r.getString("key")).put("pageviews", r.getLong("pageviews"))
-            .put("visitors", r.getLong("visitors")));
-        total = r.getLong("total");
-      }
-      if (rows.isEmpty() && offset > 0) {
-        total = -1; // past the end: the count is asked again without the page
-      }
-      Row f = folds.result().iterator().next();
-      long otherVisitors = f.getLong("other_visitors");
-      JsonObject other = otherVisitors == 0 ? null : new JsonObject().put("key", Rollups.OTHER)
-          .put("pageviews", f.getLong("other_pageviews")).put("visitors", otherVisitors);
-      return new Traffic(rows, other, total, f.getLong("suppressed"));
-    }).compose(t -> t.total() >= 0 ? Future.succeededFuture(t)
-        : traffic(siteId, dimension, from, to, k, 1, 0).map(first -> new Traffic(t.rows(), t.other(),
-            first.total(), t.suppressed())));
+    return pool.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {siteId, dimension, from, to, k, limit, offset}))
+        .map(result -> {
+          List<JsonObject> rows = new ArrayList<>();
+          JsonObject other = null;
+          long total = 0;
+          long suppressed = 0;
+          for (Row r : result) {
+            if (r.getInteger("part") == 0) {
+              rows.add(new JsonObject().put("key", r.getString("key")).put("pageviews", r.getLong("pageviews"))
+                  .put("visitors", r.getLong("visitors")));
+              continue;
+            }
+            total = r.getLong("total");
+            suppressed = r.getLong("suppressed");
+            long otherVisitors = r.getLong("visitors");
+            other = otherVisitors == 0 ? null : new JsonObject().put("key", Rollups.OTHER)
+                .put("pageviews", r.getLong("pageviews")).put("visitors", otherVisitors);
+          }
+          return new Traffic(rows, other, total, suppressed);
+        });
   }
 
   /** Site-wide figures per day (days below k are dropped and counted). */

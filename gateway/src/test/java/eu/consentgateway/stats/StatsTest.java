@@ -125,6 +125,23 @@ class StatsTest {
   }
 
   @Test
+  void pagesOfKeysKeepTheirTotalOtherAndSuppressedCounts() {
+    JsonObject first = traffic("from=2026-10-05&to=2026-10-05&dimension=page&limit=1&offset=0");
+    JsonObject second = traffic("from=2026-10-05&to=2026-10-05&dimension=page&limit=1&offset=1");
+    JsonObject past = traffic("from=2026-10-05&to=2026-10-05&dimension=page&limit=1&offset=5");
+    assertEquals(List.of("https://shop.example/a"), first.getJsonArray("rows").stream()
+        .map(o -> ((JsonObject) o).getString("key")).toList(), "sorted by visitors");
+    assertEquals(List.of("https://shop.example/b"), second.getJsonArray("rows").stream()
+        .map(o -> ((JsonObject) o).getString("key")).toList());
+    assertEquals(0, past.getJsonArray("rows").size());
+    for (JsonObject page : List.of(first, second, past)) {
+      assertEquals(2L, page.getLong("total"), page.encode());
+      assertEquals(3L, page.getLong("suppressed"), page.encode());
+      assertEquals(6L, page.getJsonObject("other").getLong("visitors"), page.encode());
+    }
+  }
+
+  @Test
   void daysAreTheSitesTimeZoneDays() {
     JsonObject days = traffic("from=2026-10-05&to=2026-10-07&dimension=day");
     Map<String, List<Long>> byDay = rows(days);
