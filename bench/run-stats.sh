@@ -263,7 +263,7 @@ run_size() {
   read -r r_med r_p95 r_min r_max < <(pct "$SIZE_DIR/rollup.ms")
   log "rollup per day: median $r_med ms, p95 $r_p95 ms, max $r_max ms ($(( n / 30 )) events a day)"
   local t
-  for t in traffic_daily site_daily consent_daily consent_purpose_daily rollups; do sql "VACUUM ANALYZE stats.$t"; done
+  for t in traffic_daily traffic_spans span_rollups site_daily consent_daily consent_purpose_daily rollups; do sql "VACUUM ANALYZE stats.$t"; done
 
   local q="from=$FROM&to=$TO" name path direct load_q
   local -a names=(summary consent-day consent-week consent-month)

@@ -92,6 +92,28 @@ final class Rollups {
       ON CONFLICT (site_id, day) DO UPDATE SET k = EXCLUDED.k, time_zone = EXCLUDED.time_zone,
         final = EXCLUDED.final, events = EXCLUDED.events, rolled_up_at = EXCLUDED.rolled_up_at
       """;
+  // the spans holding a day, rebuilt after it from the daily rows ($2 spans, $3 starts, $4 ends exclusive, $5 k);
+  // one lock per site, so two days of one span rebuilt at once on two instances wait for each other
+  private static final String SPANS_LOCK = "SELECT pg_advisory_xact_lock(hashtext('rollup-spans:' || $1))";
+  private static final String SPANS_CLEAR = """
+      DELETE FROM stats.traffic_spans t USING unnest($2::int2[], $3::date[]) AS p(span, start)
+       WHERE t.site_id = $1 AND t.span = p.span AND t.start = p.start
+      """;
+  private static final String SPANS = """
+      INSERT INTO stats.traffic_spans (site_id, dimension, span, start, key, pageviews, visitors, below, folded)
+      SELECT $1, d.dimension, p.span, p.start, d.key, sum(d.pageviews) FILTER (WHERE d.visitors >= $5),
+             sum(d.visitors) FILTER (WHERE d.visitors >= $5), count(*) FILTER (WHERE d.visitors < $5), sum(d.folded)
+        FROM unnest($2::int2[], $3::date[], $4::date[]) AS p(span, start, until)
+        JOIN stats.traffic_daily d ON d.site_id = $1 AND d.day >= p.start AND d.day < p.until
+       GROUP BY p.span, p.start, d.dimension, d.key
+      """;
+  private static final String SPANS_MARK = """
+      INSERT INTO stats.span_rollups (site_id, span, start, k, built_at)
+      SELECT $1, span, start, $4, $5 FROM unnest($2::int2[], $3::date[]) AS p(span, start)
+      ON CONFLICT (site_id, span, start) DO UPDATE SET k = EXCLUDED.k, built_at = EXCLUDED.built_at
+      """;
+  /** The lengths of the spans, longest first. */
+  static final int[] SPAN_DAYS = {64, 32, 16, 8, 4, 2};
   private static final String STATE = """
       SELECT day, final, rolled_up_at, time_zone, k FROM stats.rollups WHERE site_id = $1 AND day >= $2
       """;
@@ -142,9 +164,32 @@ final class Rollups {
                     .compose(c -> conn.preparedQuery(PURPOSES).execute(Tuple.of(site.id(), day, utc(start), utc(end))))
                     .compose(p -> conn.preparedQuery(MARK).execute(Tuple.from(new Object[] {site.id(), day, site.k(),
                         site.timeZone().getId(), !now.isBefore(end), events, utc(now)}))
+                        .compose(m -> spans(conn, site, day, now))
                         .map(m -> new Result(events, trafficRows + 2 + p.rowCount())));
               });
         }));
+  }
+
+  /** Rebuilds the spans that hold {@code day} from the daily rows (after the day itself was rebuilt). */
+  private static Future<Void> spans(SqlConnection conn, Site site, LocalDate day, Instant now) {
+    Short[] spans = new Short[SPAN_DAYS.length];
+    LocalDate[] starts = new LocalDate[SPAN_DAYS.length];
+    LocalDate[] ends = new LocalDate[SPAN_DAYS.length];
+    for (int i = 0; i < SPAN_DAYS.length; i++) {
+      spans[i] = (short) SPAN_DAYS[i];
+      starts[i] = spanStart(day, SPAN_DAYS[i]);
+      ends[i] = starts[i].plusDays(SPAN_DAYS[i]);
+    }
+    return conn.preparedQuery(SPANS_LOCK).execute(Tuple.of(site.id()))
+        .compose(v -> conn.preparedQuery(SPANS_CLEAR).execute(Tuple.of(site.id(), spans, starts)))
+        .compose(v -> conn.preparedQuery(SPANS).execute(Tuple.of(site.id(), spans, starts, ends, site.k())))
+        .compose(v -> conn.preparedQuery(SPANS_MARK).execute(Tuple.of(site.id(), spans, starts, site.k(), utc(now))))
+        .mapEmpty();
+  }
+
+  /** The first day of the span of {@code days} days that holds {@code day}. */
+  static LocalDate spanStart(LocalDate day, int days) {
+    return LocalDate.ofEpochDay(Math.floorDiv(day.toEpochDay(), days) * days);
   }
 
   /**

@@ -18,26 +18,36 @@ import java.util.Map;
  * not added to '(other)'), and an '(other)' below k is dropped too; both are counted in {@code suppressed}.
  */
 final class StatsStore {
-  // One scan of the range's rows, grouped by key: the page of keys (part 0) and one closing row (part 1) with the
-  // '(other)' figures, the number of keys and what was suppressed. Only rows with at least k visitors count.
+  // One pass over the range's rows, grouped by key: the page of keys (part 0) and one closing row (part 1) with the
+  // '(other)' figures, the number of keys and what was suppressed. The rows are the spans that cover most of the
+  // range ($7 lengths, $8 starts) and the days left over ($6), each day counted only at or above k ($3).
   private static final String TRAFFIC = """
-      WITH g AS MATERIALIZED (
-        SELECT key, sum(pageviews) FILTER (WHERE visitors >= $5) AS pageviews,
-               sum(visitors) FILTER (WHERE visitors >= $5) AS visitors,
-               count(*) FILTER (WHERE visitors < $5) AS below, sum(folded) AS folded
-          FROM stats.traffic_daily
-         WHERE site_id = $1 AND dimension = $2 AND day BETWEEN $3 AND $4
-         GROUP BY key),
+      WITH src AS (
+        SELECT key, CASE WHEN visitors >= $3 THEN pageviews END AS pageviews,
+               CASE WHEN visitors >= $3 THEN visitors END AS visitors, (visitors < $3)::int AS below, folded
+          FROM stats.traffic_daily WHERE site_id = $1 AND dimension = $2 AND day = ANY ($6::date[])
+        UNION ALL
+        SELECT t.key, t.pageviews, t.visitors, t.below, t.folded
+          FROM unnest($7::int2[], $8::date[]) AS p(span, start)
+          JOIN stats.traffic_spans t ON t.site_id = $1 AND t.dimension = $2 AND t.span = p.span AND t.start = p.start),
+      g AS MATERIALIZED (
+        SELECT key, sum(pageviews) AS pageviews, sum(visitors) AS visitors, sum(below) AS below,
+               sum(folded) AS folded
+          FROM src GROUP BY key),
       n AS (SELECT count(*) AS total FROM g WHERE key <> '(other)' AND visitors IS NOT NULL)
       (SELECT 0 AS part, key, pageviews, visitors, 0::bigint AS total, 0::bigint AS suppressed
          FROM g WHERE key <> '(other)' AND visitors IS NOT NULL
-        ORDER BY visitors DESC, key LIMIT $6 OFFSET $7)
+        ORDER BY visitors DESC, key LIMIT $4 OFFSET $5)
       UNION ALL
       SELECT 1, NULL, coalesce(sum(pageviews) FILTER (WHERE key = '(other)'), 0),
              coalesce(sum(visitors) FILTER (WHERE key = '(other)'), 0), (SELECT total FROM n),
              coalesce(sum(folded) FILTER (WHERE key = '(other)'), 0)
                + coalesce(sum(below) FILTER (WHERE key <> '(other)'), 0)
         FROM g
+      """;
+  // the spans built under the site's current k that start in the range
+  private static final String SPANS = """
+      SELECT span, start FROM stats.span_rollups WHERE site_id = $1 AND k = $2 AND start BETWEEN $3 AND $4
       """;
   private static final String DAYS = """
       SELECT day, pageviews, visitors FROM stats.site_daily WHERE site_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day
@@ -70,26 +80,65 @@ final class StatsStore {
 
   Future<Traffic> traffic(String siteId, String dimension, LocalDate from, LocalDate to, int k, int limit,
       int offset) {
-    return pool.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {siteId, dimension, from, to, k, limit, offset}))
-        .map(result -> {
-          List<JsonObject> rows = new ArrayList<>();
-          JsonObject other = null;
-          long total = 0;
-          long suppressed = 0;
-          for (Row r : result) {
-            if (r.getInteger("part") == 0) {
-              rows.add(new JsonObject().put("key", r.getString("key")).put("pageviews", r.getLong("pageviews"))
-                  .put("visitors", r.getLong("visitors")));
-              continue;
-            }
-            total = r.getLong("total");
-            suppressed = r.getLong("suppressed");
-            long otherVisitors = r.getLong("visitors");
-            other = otherVisitors == 0 ? null : new JsonObject().put("key", Rollups.OTHER)
-                .put("pageviews", r.getLong("pageviews")).put("visitors", otherVisitors);
-          }
-          return new Traffic(rows, other, total, suppressed);
-        });
+    return pool.preparedQuery(SPANS).execute(Tuple.of(siteId, k, from, to)).compose(built -> {
+      java.util.Set<String> ready = new java.util.HashSet<>();
+      for (Row r : built) {
+        ready.add(r.getInteger("span") + "@" + r.getLocalDate("start"));
+      }
+      Cover cover = cover(from, to, ready);
+      return pool.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {siteId, dimension, k, limit, offset,
+          cover.days(), cover.spans(), cover.starts()}));
+    }).map(StatsStore::traffic);
+  }
+
+  private static Traffic traffic(io.vertx.sqlclient.RowSet<Row> result) {
+    List<JsonObject> rows = new ArrayList<>();
+    JsonObject other = null;
+    long total = 0;
+    long suppressed = 0;
+    for (Row r : result) {
+      if (r.getInteger("part") == 0) {
+        rows.add(new JsonObject().put("key", r.getString("key")).put("pageviews", r.getLong("pageviews"))
+            .put("visitors", r.getLong("visitors")));
+        continue;
+      }
+      total = r.getLong("total");
+      suppressed = r.getLong("suppressed");
+      long otherVisitors = r.getLong("visitors");
+      other = otherVisitors == 0 ? null : new JsonObject().put("key", Rollups.OTHER)
+          .put("pageviews", r.getLong("pageviews")).put("visitors", otherVisitors);
+    }
+    return new Traffic(rows, other, total, suppressed);
+  }
+
+  /** The days of a range as the spans that cover it (longest first, where built) and the days left over. */
+  record Cover(LocalDate[] days, Short[] spans, LocalDate[] starts) {
+  }
+
+  /** {@code ready}: the spans that may be used, as "length@start". */
+  static Cover cover(LocalDate from, LocalDate to, java.util.Set<String> ready) {
+    List<LocalDate> days = new ArrayList<>();
+    List<Short> spans = new ArrayList<>();
+    List<LocalDate> starts = new ArrayList<>();
+    LocalDate at = from;
+    while (!at.isAfter(to)) {
+      int used = 1;
+      for (int length : Rollups.SPAN_DAYS) {
+        if (Rollups.spanStart(at, length).equals(at) && !at.plusDays(length - 1).isAfter(to)
+            && ready.contains(length + "@" + at)) {
+          used = length;
+          break;
+        }
+      }
+      if (used == 1) {
+        days.add(at);
+      } else {
+        spans.add((short) used);
+        starts.add(at);
+      }
+      at = at.plusDays(used);
+    }
+    return new Cover(days.toArray(new LocalDate[0]), spans.toArray(new Short[0]), starts.toArray(new LocalDate[0]));
   }
 
   /** Site-wide figures per day (days below k are dropped and counted). */

@@ -142,6 +142,29 @@ class StatsTest {
   }
 
   @Test
+  void spansGiveTheSameAnswerAsTheDaysTheyHold() {
+    assertTrue(TestStores.count("SELECT count(*) FROM stats.span_rollups WHERE site_id = ? AND k = 5", site) > 0,
+        "rolling up a day builds the spans that hold it");
+    List<String> queries = List.of("from=2026-10-01&to=2026-10-07&dimension=page&limit=1000",
+        "from=2026-09-01&to=2026-11-30&dimension=page", "from=2026-10-04&to=2026-10-06&dimension=browser",
+        "from=2026-10-05&to=2026-10-05&dimension=page&limit=1&offset=1");
+    List<JsonObject> withSpans = queries.stream().map(StatsTest::traffic).toList();
+    long spans = TestStores.count("SELECT count(*) FROM stats.span_rollups WHERE site_id = ?", site);
+    try {
+      TestStores.execute("UPDATE stats.span_rollups SET k = k + 100 WHERE site_id = '" + site + "'");
+      for (int i = 0; i < queries.size(); i++) {
+        JsonObject days = traffic(queries.get(i));
+        for (String field : new String[] {"rows", "other", "total", "suppressed"}) {
+          assertEquals(days.getValue(field), withSpans.get(i).getValue(field), queries.get(i) + ": " + field);
+        }
+      }
+    } finally {
+      TestStores.execute("UPDATE stats.span_rollups SET k = k - 100 WHERE site_id = '" + site + "'");
+    }
+    assertEquals(spans, TestStores.count("SELECT count(*) FROM stats.span_rollups WHERE site_id = ? AND k = 5", site));
+  }
+
+  @Test
   void daysAreTheSitesTimeZoneDays() {
     JsonObject days = traffic("from=2026-10-05&to=2026-10-07&dimension=day");
     Map<String, List<Long>> byDay = rows(days);
