@@ -30,6 +30,8 @@ final class Rollups {
   static final int LOOK_BACK_DAYS = 7;
 
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('rollup:' || $1 || ':' || $2))";
+  // the distinct counts and the span sums of a busy day hash in memory instead of sorting on disk
+  private static final String MEMORY = "SET LOCAL work_mem = '64MB'";
   private static final String CLEAR = """
       WITH a AS (DELETE FROM stats.traffic_daily WHERE site_id = $1 AND day = $2),
            b AS (DELETE FROM stats.site_daily WHERE site_id = $1 AND day = $2),
@@ -150,6 +152,7 @@ final class Rollups {
     LocalDate firstMonth = start.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
     LocalDate lastMonth = end.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(site.id(), day.toString()))
+        .compose(v -> conn.query(MEMORY).execute())
         .compose(v -> conn.preparedQuery(CLEAR).execute(Tuple.of(site.id(), day)))
         .compose(v -> conn.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {site.id(), day, utc(start),
             utc(end), site.k(), firstMonth, lastMonth})))
