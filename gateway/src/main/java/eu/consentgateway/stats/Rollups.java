@@ -102,12 +102,16 @@ final class Rollups {
        WHERE t.site_id = $1 AND t.span = p.span AND t.start = p.start
       """;
   private static final String SPANS = """
-      INSERT INTO stats.traffic_spans (site_id, dimension, span, start, key, pageviews, visitors, below, folded)
-      SELECT $1, d.dimension, p.span, p.start, d.key, sum(d.pageviews) FILTER (WHERE d.visitors >= $5),
-             sum(d.visitors) FILTER (WHERE d.visitors >= $5), count(*) FILTER (WHERE d.visitors < $5), sum(d.folded)
-        FROM unnest($2::int2[], $3::date[], $4::date[]) AS p(span, start, until)
-        JOIN stats.traffic_daily d ON d.site_id = $1 AND d.day >= p.start AND d.day < p.until
-       GROUP BY p.span, p.start, d.dimension, d.key
+      INSERT INTO stats.traffic_spans (site_id, dimension, span, start, keys, pageviews, visitors, below, folded)
+      SELECT $1, dimension, span, start, array_agg(key), array_agg(pageviews), array_agg(visitors), array_agg(below),
+             array_agg(folded)
+        FROM (SELECT p.span, p.start, d.dimension, d.key, sum(d.pageviews) FILTER (WHERE d.visitors >= $5) AS pageviews,
+                     sum(d.visitors) FILTER (WHERE d.visitors >= $5) AS visitors,
+                     count(*) FILTER (WHERE d.visitors < $5)::int AS below, sum(d.folded)::int AS folded
+                FROM unnest($2::int2[], $3::date[], $4::date[]) AS p(span, start, until)
+                JOIN stats.traffic_daily d ON d.site_id = $1 AND d.day >= p.start AND d.day < p.until
+               GROUP BY p.span, p.start, d.dimension, d.key) AS cells
+       GROUP BY span, start, dimension
       """;
   private static final String SPANS_MARK = """
       INSERT INTO stats.span_rollups (site_id, span, start, k, built_at)

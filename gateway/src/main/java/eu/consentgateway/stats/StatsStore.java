@@ -27,9 +27,11 @@ final class StatsStore {
                CASE WHEN visitors >= $3 THEN visitors END AS visitors, (visitors < $3)::int AS below, folded
           FROM stats.traffic_daily WHERE site_id = $1 AND dimension = $2 AND day = ANY ($6::date[])
         UNION ALL
-        SELECT t.key, t.pageviews, t.visitors, t.below, t.folded
+        SELECT u.key, u.pageviews, u.visitors, u.below, u.folded
           FROM unnest($7::int2[], $8::date[]) AS p(span, start)
-          JOIN stats.traffic_spans t ON t.site_id = $1 AND t.dimension = $2 AND t.span = p.span AND t.start = p.start),
+          JOIN stats.traffic_spans t ON t.site_id = $1 AND t.dimension = $2 AND t.span = p.span AND t.start = p.start
+          CROSS JOIN LATERAL unnest(t.keys, t.pageviews, t.visitors, t.below, t.folded)
+                             AS u(key, pageviews, visitors, below, folded)),
       g AS MATERIALIZED (
         SELECT key, sum(pageviews) AS pageviews, sum(visitors) AS visitors, sum(below) AS below,
                sum(folded) AS folded
