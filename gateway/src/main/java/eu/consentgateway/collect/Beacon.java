@@ -3,8 +3,11 @@ package eu.consentgateway.collect;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bodies;
 import eu.consentgateway.terminal.FreeText;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -91,8 +94,29 @@ record Beacon(String siteId, String token, String type, String name, String page
     return out;
   }
 
+  /**
+   * Screened pages and referrer hosts of recent beacons: a site's beacons name the same few hundred URLs over and
+   * over, and screening is pure. Bounded in entries and in the length of what is remembered; a URL that is refused
+   * is never remembered.
+   */
+  private static final int MEMO_MAX_URL = 300;
+  private static final Cache<String, String> PAGES = Caffeine.newBuilder().maximumSize(20_000).build();
+  private static final Cache<String, Optional<String>> HOSTS = Caffeine.newBuilder().maximumSize(5_000).build();
+
   /** Origin and path only: query strings and fragments often carry e-mails or tokens. */
   static String page(String url) {
+    if (url.length() > MEMO_MAX_URL) {
+      return screenPage(url);
+    }
+    String known = PAGES.getIfPresent(url);
+    if (known == null) {
+      known = screenPage(url);
+      PAGES.put(url, known);
+    }
+    return known;
+  }
+
+  private static String screenPage(String url) {
     URI uri = uri(url, "url");
     String path = FreeText.path(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
     if (path.length() > MAX_PATH) {
@@ -103,6 +127,13 @@ record Beacon(String siteId, String token, String type, String name, String page
   }
 
   static String host(String url) {
+    if (url.length() > MEMO_MAX_URL) {
+      return screenHost(url);
+    }
+    return HOSTS.get(url, u -> Optional.ofNullable(screenHost(u))).orElse(null);
+  }
+
+  private static String screenHost(String url) {
     try {
       URI uri = new URI(url);
       return uri.getHost() == null || uri.getHost().length() > MAX_HOST ? null : host(uri);

@@ -11,6 +11,7 @@ import java.util.List;
  */
 public final class ClientAddress {
   private static final String PREFIX_KEY = "cg.clientPrefix";
+  private static final String TRUNCATED_KEY = "cg.clientTruncated";
   private static final String UNKNOWN = "unknown";
   private final List<Cidr> trustedProxies;
 
@@ -18,8 +19,17 @@ public final class ClientAddress {
     this.trustedProxies = List.copyOf(trustedProxies);
   }
 
-  /** The truncated client address, or null when it cannot be read. */
+  /** The truncated client address, or null when it cannot be read; worked out once per request. */
   public InetAddress truncated(RoutingContext ctx) {
+    java.util.Optional<InetAddress> known = ctx.get(TRUNCATED_KEY);
+    if (known == null) {
+      known = java.util.Optional.ofNullable(truncatedOnce(ctx));
+      ctx.put(TRUNCATED_KEY, known);
+    }
+    return known.orElse(null);
+  }
+
+  private InetAddress truncatedOnce(RoutingContext ctx) {
     InetAddress peer = parse(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
     if (peer == null) {
       return null;
