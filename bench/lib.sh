@@ -2,7 +2,9 @@
 # and stopped on exit; every wait is bounded.
 # Settings (environment): CONNECTIONS=128 DURATION=20s WARMUP=45s LOADGEN_LOOPS=1 BARE_INSTANCES=<cores>
 #   GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1 BENCH_JFR=0 BENCH_WAIT_QUIET=120
-#   BENCH_STRICT (set: exit 1 when a target is missed) LOADGEN=java|wrk; see bench/README.md
+#   BENCH_STRICT (set: exit 1 when a target is missed) LOADGEN=java|wrk
+#   BENCH_STATS_REFRESH_MINUTES=60 (1: the rollup job rebuilds today's statistics every minute during the run,
+#   i.e. collect measured with the job running); see bench/README.md
 
 CONNECTIONS=${CONNECTIONS:-128}
 DURATION=${DURATION:-20s}
@@ -120,7 +122,7 @@ start_gateway() {
   if [ "${BENCH_RATE_LIMITS:-0}" = 1 ]; then limits=(); fi
   env "${limits[@]}" CG_PG_URL="postgresql://postgres@127.0.0.1:5432/$BENCH_DB" CG_ADMIN_TOKEN="$ADMIN_TOKEN" \
     CG_TRUSTED_PROXIES=127.0.0.1/32 CG_HTTP_PORT="$GW_PORT" CG_MANAGEMENT_PORT="${GW_MANAGEMENT_PORT:-18091}" \
-    CG_PUBLIC_URL="http://127.0.0.1:$GW_PORT" \
+    CG_PUBLIC_URL="http://127.0.0.1:$GW_PORT" CG_STATS_REFRESH_MINUTES="${BENCH_STATS_REFRESH_MINUTES:-60}" \
     java -Xmx256m -jar "$GW_JAR" >"$RUN_DIR/gateway.log" 2>&1 &
   GW_PID=$!
   wait_http "http://127.0.0.1:$GW_PORT/health/ready" "$GW_PID" 90 \
