@@ -245,6 +245,21 @@ if [ "$want_browser" = true ]; then
     apt_install chromium
     say "Chromium installed at /usr/bin/chromium"
   fi
+  # the Redis Sentinel fault test runs sentinels of its own on free ports with Debian's redis-sentinel; the
+  # package's own service is stopped and disabled, nothing is left listening on 26379
+  if [ -x /usr/bin/redis-sentinel ]; then
+    say "redis-sentinel present at /usr/bin/redis-sentinel"
+  else
+    need_root "redis-sentinel is missing and installing it" "install Debian's redis-sentinel package yourself"
+    say "installing redis-sentinel (apt-get install redis-sentinel)"
+    apt_install redis-sentinel
+    if systemd_running; then
+      as_root systemctl disable --now redis-sentinel.service >/dev/null 2>&1 || true
+    else
+      as_root service redis-sentinel stop >/dev/null 2>&1 || true
+    fi
+    say "redis-sentinel installed at /usr/bin/redis-sentinel"
+  fi
   # the test suite checks the metrics exposition with promtool, which Debian ships in its prometheus package
   # (installed without starting anything: --no-install-recommends, and no service is enabled here)
   if command -v promtool >/dev/null 2>&1; then
