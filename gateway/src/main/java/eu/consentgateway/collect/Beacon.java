@@ -97,7 +97,7 @@ record Beacon(String siteId, String token, String type, String name, String page
   /**
    * Screened pages and referrer hosts of recent beacons: a site's beacons name the same few hundred URLs over and
    * over, and screening is pure. Bounded in entries and in the length of what is remembered; a URL that is refused
-   * is never remembered.
+   * throws out of the loader and is never remembered.
    */
   private static final int MEMO_MAX_URL = 300;
   private static final Cache<String, String> PAGES = Caffeine.newBuilder().maximumSize(20_000).build();
@@ -105,15 +105,7 @@ record Beacon(String siteId, String token, String type, String name, String page
 
   /** Origin and path only: query strings and fragments often carry e-mails or tokens. */
   static String page(String url) {
-    if (url.length() > MEMO_MAX_URL) {
-      return screenPage(url);
-    }
-    String known = PAGES.getIfPresent(url);
-    if (known == null) {
-      known = screenPage(url);
-      PAGES.put(url, known);
-    }
-    return known;
+    return url.length() > MEMO_MAX_URL ? screenPage(url) : PAGES.get(url, Beacon::screenPage);
   }
 
   private static String screenPage(String url) {
@@ -127,10 +119,8 @@ record Beacon(String siteId, String token, String type, String name, String page
   }
 
   static String host(String url) {
-    if (url.length() > MEMO_MAX_URL) {
-      return screenHost(url);
-    }
-    return HOSTS.get(url, u -> Optional.ofNullable(screenHost(u))).orElse(null);
+    return url.length() > MEMO_MAX_URL ? screenHost(url)
+        : HOSTS.get(url, u -> Optional.ofNullable(screenHost(u))).orElse(null);
   }
 
   private static String screenHost(String url) {

@@ -83,9 +83,9 @@ final class StatsStore {
   Future<Traffic> traffic(String siteId, String dimension, LocalDate from, LocalDate to, int k, int limit,
       int offset) {
     return pool.preparedQuery(SPANS).execute(Tuple.of(siteId, k, from, to)).compose(built -> {
-      java.util.Set<String> ready = new java.util.HashSet<>();
+      java.util.Set<Span> ready = new java.util.HashSet<>();
       for (Row r : built) {
-        ready.add(r.getInteger("span") + "@" + r.getLocalDate("start"));
+        ready.add(new Span(r.getInteger("span"), r.getLocalDate("start")));
       }
       Cover cover = cover(from, to, ready);
       return pool.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {siteId, dimension, k, limit, offset,
@@ -117,8 +117,12 @@ final class StatsStore {
   record Cover(LocalDate[] days, Short[] spans, LocalDate[] starts) {
   }
 
-  /** {@code ready}: the spans that may be used, as "length@start". */
-  static Cover cover(LocalDate from, LocalDate to, java.util.Set<String> ready) {
+  /** A span of {@code length} days from {@code start}. */
+  record Span(int length, LocalDate start) {
+  }
+
+  /** {@code ready}: the spans that may be used. */
+  static Cover cover(LocalDate from, LocalDate to, java.util.Set<Span> ready) {
     List<LocalDate> days = new ArrayList<>();
     List<Short> spans = new ArrayList<>();
     List<LocalDate> starts = new ArrayList<>();
@@ -127,7 +131,7 @@ final class StatsStore {
       int used = 1;
       for (int length : Rollups.SPAN_DAYS) {
         if (Rollups.spanStart(at, length).equals(at) && !at.plusDays(length - 1).isAfter(to)
-            && ready.contains(length + "@" + at)) {
+            && ready.contains(new Span(length, at))) {
           used = length;
           break;
         }

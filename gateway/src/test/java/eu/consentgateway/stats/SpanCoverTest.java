@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** How a range of days is read: aligned spans where they are built, single days for the rest. */
 class SpanCoverTest {
-  private static Set<String> allSpans(LocalDate from, LocalDate to) {
-    Set<String> ready = new HashSet<>();
+  private static Set<StatsStore.Span> allSpans(LocalDate from, LocalDate to) {
+    Set<StatsStore.Span> ready = new HashSet<>();
     for (LocalDate d = from.minusDays(64); !d.isAfter(to); d = d.plusDays(1)) {
       for (int length : Rollups.SPAN_DAYS) {
-        ready.add(length + "@" + Rollups.spanStart(d, length));
+        ready.add(new StatsStore.Span(length, Rollups.spanStart(d, length)));
       }
     }
     return ready;
@@ -73,8 +73,8 @@ class SpanCoverTest {
     StatsStore.Cover none = StatsStore.cover(from, to, Set.of());
     assertEquals(30, none.days().length);
     assertEquals(0, none.spans().length);
-    Set<String> some = allSpans(from, to);
-    some.removeIf(s -> s.startsWith("16@") || s.startsWith("8@"));
+    Set<StatsStore.Span> some = allSpans(from, to);
+    some.removeIf(s -> s.length() == 16 || s.length() == 8);
     StatsStore.Cover partial = StatsStore.cover(from, to, some);
     assertEquals(30, daysOf(partial).size());
     for (Short length : partial.spans()) {
