@@ -38,37 +38,50 @@ final class Rollups {
            c AS (DELETE FROM stats.consent_daily WHERE site_id = $1 AND day = $2)
       DELETE FROM stats.consent_purpose_daily WHERE site_id = $1 AND day = $2
       """;
+  // One scan of the day's events, hashed per (key, visitor) for each dimension and per visitor for the site
+  // (grouping sets: no sort, no collation compare); then cells per key, those of k visitors or more kept, the rest
+  // folded into one '(other)' row per dimension with its distinct visitors, and the site's day. GROUPING(...) names
+  // the set a row belongs to: 127 the visitor alone, 63 page, 95 referrer, 111 browser, 119 os, 123 device,
+  // 125 country, 126 language. Returns the day's events and the traffic rows written.
   // $1 site, $2 day, $3 start, $4 end, $5 k, $6 first month, $7 last month (partition pruning)
-  private static final String TRAFFIC = """
-      WITH ev AS MATERIALIZED (
-        SELECT e.type, e.visitor_hash, d.dimension, d.key
+  private static final String DAY = """
+      WITH g AS MATERIALIZED (
+        SELECT GROUPING(e.page, e.referrer_host, e.browser, e.os, e.device, e.country, e.language) AS g,
+               e.visitor_hash, e.page, e.referrer_host, e.browser, e.os, e.device, e.country, e.language,
+               count(*) AS events, count(*) FILTER (WHERE e.type = 'pageview') AS pageviews
           FROM terminal.events e
-          CROSS JOIN LATERAL (VALUES ('page', e.page), ('referrer', coalesce(e.referrer_host, '(direct)')),
-                                     ('browser', e.browser), ('os', e.os), ('device', e.device),
-                                     ('country', coalesce(e.country, '(unknown)')),
-                                     ('language', coalesce(e.language, '(unknown)'))) AS d(dimension, key)
-         WHERE e.site_id = $1 AND e.month BETWEEN $6 AND $7 AND e.received_at >= $3 AND e.received_at < $4),
-      cells AS (
-        SELECT dimension, key, count(*) FILTER (WHERE type = 'pageview') AS pageviews,
-               count(DISTINCT visitor_hash) AS visitors
-          FROM ev GROUP BY dimension, key),
+         WHERE e.site_id = $1 AND e.month BETWEEN $6 AND $7 AND e.received_at >= $3 AND e.received_at < $4
+         GROUP BY GROUPING SETS ((e.visitor_hash), (e.page, e.visitor_hash), (e.referrer_host, e.visitor_hash),
+                                 (e.browser, e.visitor_hash), (e.os, e.visitor_hash), (e.device, e.visitor_hash),
+                                 (e.country, e.visitor_hash), (e.language, e.visitor_hash))),
+      t AS MATERIALIZED (
+        SELECT CASE g WHEN 63 THEN 'page' WHEN 95 THEN 'referrer' WHEN 111 THEN 'browser' WHEN 119 THEN 'os'
+                      WHEN 123 THEN 'device' WHEN 125 THEN 'country' ELSE 'language' END AS dimension,
+               CASE g WHEN 63 THEN page WHEN 95 THEN coalesce(referrer_host, '(direct)') WHEN 111 THEN browser
+                      WHEN 119 THEN os WHEN 123 THEN device WHEN 125 THEN coalesce(country, '(unknown)')
+                      ELSE coalesce(language, '(unknown)') END AS key,
+               visitor_hash, pageviews
+          FROM g WHERE g <> 127),
+      cells AS MATERIALIZED (
+        SELECT dimension, key, sum(pageviews) AS pageviews, count(*) AS visitors FROM t GROUP BY dimension, key),
       kept AS (
         INSERT INTO stats.traffic_daily (site_id, dimension, day, key, pageviews, visitors)
-        SELECT $1, dimension, $2, key, pageviews, visitors FROM cells WHERE visitors >= $5)
-      INSERT INTO stats.traffic_daily (site_id, dimension, day, key, pageviews, visitors, folded)
-      SELECT $1, ev.dimension, $2, '(other)', count(*) FILTER (WHERE ev.type = 'pageview'),
-             count(DISTINCT ev.visitor_hash), count(DISTINCT ev.key)
-        FROM ev JOIN cells c ON c.dimension = ev.dimension AND c.key = ev.key
-       WHERE c.visitors < $5
-       GROUP BY ev.dimension
-      """;
-  private static final String ROWS = "SELECT count(*) AS n FROM stats.traffic_daily WHERE site_id = $1 AND day = $2";
-  private static final String SITE = """
-      INSERT INTO stats.site_daily (site_id, day, pageviews, events, visitors)
-      SELECT $1, $2, count(*) FILTER (WHERE type = 'pageview'), count(*), count(DISTINCT visitor_hash)
-        FROM terminal.events
-       WHERE site_id = $1 AND month BETWEEN $5 AND $6 AND received_at >= $3 AND received_at < $4
-      RETURNING events
+        SELECT $1, dimension, $2, key, pageviews, visitors FROM cells WHERE visitors >= $5
+        RETURNING 1),
+      other AS (
+        INSERT INTO stats.traffic_daily (site_id, dimension, day, key, pageviews, visitors, folded)
+        SELECT $1, f.dimension, $2, '(other)', f.pageviews, v.visitors, f.folded
+          FROM (SELECT dimension, sum(pageviews) AS pageviews, count(*) AS folded
+                  FROM cells WHERE visitors < $5 GROUP BY dimension) f
+          JOIN (SELECT dimension, count(DISTINCT visitor_hash) AS visitors FROM t
+                 WHERE (dimension, key) IN (SELECT dimension, key FROM cells WHERE visitors < $5)
+                 GROUP BY dimension) v USING (dimension)
+        RETURNING 1),
+      site AS (
+        INSERT INTO stats.site_daily (site_id, day, pageviews, events, visitors)
+        SELECT $1, $2, coalesce(sum(pageviews), 0), coalesce(sum(events), 0), count(*) FROM g WHERE g = 127
+        RETURNING events)
+      SELECT (SELECT events FROM site) AS events, (SELECT count(*) FROM kept) + (SELECT count(*) FROM other) AS n
       """;
   private static final String CONSENT = """
       INSERT INTO stats.consent_daily (site_id, day, notices, choices, accept_all, reject_all, custom, gpc, dismiss,
@@ -97,9 +110,12 @@ final class Rollups {
   // the spans holding a day, rebuilt after it from the daily rows ($2 spans, $3 starts, $4 ends exclusive, $5 k);
   // one lock per site, so two days of one span rebuilt at once on two instances wait for each other
   private static final String SPANS_LOCK = "SELECT pg_advisory_xact_lock(hashtext('rollup-spans:' || $1))";
+  // the spans that hold the day go, with their marks; those that have ended are then built again
   private static final String SPANS_CLEAR = """
-      DELETE FROM stats.traffic_spans t USING unnest($2::int2[], $3::date[]) AS p(span, start)
-       WHERE t.site_id = $1 AND t.span = p.span AND t.start = p.start
+      WITH p AS (SELECT * FROM unnest($2::int2[], $3::date[]) AS p(span, start)),
+           marks AS (DELETE FROM stats.span_rollups m USING p
+                      WHERE m.site_id = $1 AND m.span = p.span AND m.start = p.start)
+      DELETE FROM stats.traffic_spans t USING p WHERE t.site_id = $1 AND t.span = p.span AND t.start = p.start
       """;
   private static final String SPANS = """
       INSERT INTO stats.traffic_spans (site_id, dimension, span, start, keys, pageviews, visitors, below, folded)
@@ -158,39 +174,56 @@ final class Rollups {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(site.id(), day.toString()))
         .compose(v -> conn.query(MEMORY).execute())
         .compose(v -> conn.preparedQuery(CLEAR).execute(Tuple.of(site.id(), day)))
-        .compose(v -> conn.preparedQuery(TRAFFIC).execute(Tuple.from(new Object[] {site.id(), day, utc(start),
+        .compose(v -> conn.preparedQuery(DAY).execute(Tuple.from(new Object[] {site.id(), day, utc(start),
             utc(end), site.k(), firstMonth, lastMonth})))
-        .compose(traffic -> conn.preparedQuery(ROWS).execute(Tuple.of(site.id(), day)))
         .compose(counted -> {
-          long trafficRows = counted.iterator().next().getLong("n");
-          return conn.preparedQuery(SITE).execute(Tuple.of(site.id(), day, utc(start), utc(end), firstMonth,
-                  lastMonth))
-              .compose(sd -> {
-                long events = sd.iterator().next().getLong("events");
-                return conn.preparedQuery(CONSENT).execute(Tuple.of(site.id(), day, utc(start), utc(end)))
-                    .compose(c -> conn.preparedQuery(PURPOSES).execute(Tuple.of(site.id(), day, utc(start), utc(end))))
-                    .compose(p -> conn.preparedQuery(MARK).execute(Tuple.from(new Object[] {site.id(), day, site.k(),
-                        site.timeZone().getId(), !now.isBefore(end), events, utc(now)}))
-                        .compose(m -> spans(conn, site, day, now))
-                        .map(m -> new Result(events, trafficRows + 2 + p.rowCount())));
-              });
+          var row = counted.iterator().next();
+          long events = row.getLong("events");
+          long trafficRows = row.getLong("n");
+          return conn.preparedQuery(CONSENT).execute(Tuple.of(site.id(), day, utc(start), utc(end)))
+              .compose(c -> conn.preparedQuery(PURPOSES).execute(Tuple.of(site.id(), day, utc(start), utc(end))))
+              .compose(p -> conn.preparedQuery(MARK).execute(Tuple.from(new Object[] {site.id(), day, site.k(),
+                  site.timeZone().getId(), !now.isBefore(end), events, utc(now)}))
+                  .compose(m -> spans(conn, site, day, now))
+                  .map(m -> new Result(events, trafficRows + 2 + p.rowCount())));
         }));
   }
 
-  /** Rebuilds the spans that hold {@code day} from the daily rows (after the day itself was rebuilt). */
+  /**
+   * Rebuilds the spans that hold {@code day} from the daily rows (after the day itself was rebuilt). Only spans
+   * that have ended in the site's time zone are built: one that holds today would be stale by the next beacon, and
+   * rebuilding it with every refresh of today would cost the collect path its CPU; a range that reaches into such a
+   * span reads the shorter, ended spans and the days instead.
+   */
   private static Future<Void> spans(SqlConnection conn, Site site, LocalDate day, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, site.timeZone());
     Short[] spans = new Short[SPAN_DAYS.length];
     LocalDate[] starts = new LocalDate[SPAN_DAYS.length];
-    LocalDate[] ends = new LocalDate[SPAN_DAYS.length];
+    List<Short> ended = new ArrayList<>();
+    List<LocalDate> endedStarts = new ArrayList<>();
+    List<LocalDate> endedEnds = new ArrayList<>();
     for (int i = 0; i < SPAN_DAYS.length; i++) {
       spans[i] = (short) SPAN_DAYS[i];
       starts[i] = spanStart(day, SPAN_DAYS[i]);
-      ends[i] = starts[i].plusDays(SPAN_DAYS[i]);
+      LocalDate until = starts[i].plusDays(SPAN_DAYS[i]);
+      if (!until.isAfter(today)) {
+        ended.add(spans[i]);
+        endedStarts.add(starts[i]);
+        endedEnds.add(until);
+      }
     }
-    return conn.preparedQuery(SPANS_LOCK).execute(Tuple.of(site.id()))
-        .compose(v -> conn.preparedQuery(SPANS_CLEAR).execute(Tuple.of(site.id(), spans, starts)))
-        .compose(v -> conn.preparedQuery(SPANS).execute(Tuple.of(site.id(), spans, starts, ends, site.k())))
-        .compose(v -> conn.preparedQuery(SPANS_MARK).execute(Tuple.of(site.id(), spans, starts, site.k(), utc(now))))
+    Future<?> cleared = conn.preparedQuery(SPANS_LOCK).execute(Tuple.of(site.id()))
+        .compose(v -> conn.preparedQuery(SPANS_CLEAR).execute(Tuple.of(site.id(), spans, starts)));
+    if (ended.isEmpty()) {
+      return cleared.mapEmpty();
+    }
+    Short[] built = ended.toArray(new Short[0]);
+    LocalDate[] builtStarts = endedStarts.toArray(new LocalDate[0]);
+    LocalDate[] builtEnds = endedEnds.toArray(new LocalDate[0]);
+    return cleared
+        .compose(v -> conn.preparedQuery(SPANS).execute(Tuple.of(site.id(), built, builtStarts, builtEnds, site.k())))
+        .compose(v -> conn.preparedQuery(SPANS_MARK).execute(Tuple.of(site.id(), built, builtStarts, site.k(),
+            utc(now))))
         .mapEmpty();
   }
 

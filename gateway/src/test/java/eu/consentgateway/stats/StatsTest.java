@@ -165,6 +165,27 @@ class StatsTest {
   }
 
   @Test
+  void noSpanHoldingTodayIsBuiltAndRangesThroughTodayStayExact() {
+    // the test clock's today is 26 November (Paris); the 2-day span of 23-24 November has ended, the 4-day span of
+    // 23-26 and every longer one hold today
+    seed("2026-11-24T10:00:00Z", "/n", 31, 32, 33, 34, 35, 36);
+    seed("2026-11-26T10:00:00Z", "/n", 31, 32, 33, 34, 35);
+    seed("2026-11-26T10:00:00Z", "/t", 41, 42);
+    var rebuilt = gw.postJson("/v1/admin/stats/rollups", new JsonObject().put("siteId", site)
+        .put("from", "2026-11-23").put("to", "2026-11-26"), TestGateway.admin());
+    assertEquals(200, rebuilt.statusCode(), rebuilt.bodyAsString());
+    assertEquals(1L, TestStores.count("SELECT count(*) FROM stats.span_rollups WHERE site_id = ? AND span = 2"
+        + " AND start = DATE '2026-11-23'", site), "the ended span is built");
+    assertEquals(0L, TestStores.count("SELECT count(*) FROM stats.span_rollups WHERE site_id = ?"
+        + " AND start + span > DATE '2026-11-26'", site), "no span that holds today");
+    assertEquals(0L, TestStores.count("SELECT count(*) FROM stats.traffic_spans WHERE site_id = ?"
+        + " AND start + span > DATE '2026-11-26'", site), "no span rows that hold today");
+    JsonObject week = traffic("from=2026-11-20&to=2026-11-26&dimension=page");
+    assertEquals(List.of(11L, 11L), rows(week).get("https://shop.example/n"), week.encode());
+    assertEquals(1L, week.getLong("suppressed"), "today's /t: 2 visitors, and its (other) too: dropped");
+  }
+
+  @Test
   void daysAreTheSitesTimeZoneDays() {
     JsonObject days = traffic("from=2026-10-05&to=2026-10-07&dimension=day");
     Map<String, List<Long>> byDay = rows(days);
