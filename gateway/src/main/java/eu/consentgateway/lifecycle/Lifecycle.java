@@ -53,14 +53,19 @@ public final class Lifecycle {
 
   public void mount(Router router) {
     breaches.mount(router);
-    // e-mails given up after their last attempt, and putting them back in the queue
+    // e-mails given up after their last attempt, and putting them back in the queue: an admin key scoped to
+    // sites sees and requeues only the e-mails of its sites
     router.get("/v1/admin/mail/dead").handler(ctx -> keys.authenticate(ctx)
-        .map(p -> p.requireRole(Principal.Role.ADMIN).allSites()).compose(all -> delivery.deadLetters())
+        .map(p -> p.requireRole(Principal.Role.ADMIN)).compose(p -> delivery.deadLetters(scope(p)))
         .onSuccess(list -> Responses.json(ctx, 200, new JsonObject().put("dead", new JsonArray(new ArrayList<>(list)))))
         .onFailure(ctx::fail));
     router.post("/v1/admin/mail/retry").handler(ctx -> keys.authenticate(ctx)
-        .map(p -> p.requireRole(Principal.Role.ADMIN)).compose(p -> delivery.requeueDead())
+        .map(p -> p.requireRole(Principal.Role.ADMIN)).compose(p -> delivery.requeueDead(scope(p)))
         .onSuccess(n -> Responses.json(ctx, 200, new JsonObject().put("requeued", n))).onFailure(ctx::fail));
+  }
+
+  private static java.util.Set<String> scope(Principal p) {
+    return p.allSites() ? null : p.sites();
   }
 
   public void schedule(Jobs jobs) {

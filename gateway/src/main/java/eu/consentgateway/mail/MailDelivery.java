@@ -62,12 +62,14 @@ public final class MailDelivery {
       SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'dead') AS dead
         FROM identity.mail
       """;
+  // $1 the sites of the key asking, or null for a key of every site
   private static final String DEAD = """
-      SELECT dedupe_key, kind, site_id, attempts, last_error, created_at FROM identity.mail WHERE status = 'dead'
+      SELECT dedupe_key, kind, site_id, attempts, last_error, created_at FROM identity.mail
+       WHERE status = 'dead' AND ($1::text[] IS NULL OR site_id = ANY($1::text[]))
        ORDER BY mail_id LIMIT 500
       """;
-  private static final String REQUEUE = "UPDATE identity.mail SET status = 'pending', attempts = 0, next_at = $1 "
-      + "WHERE status = 'dead'";
+  private static final String REQUEUE = "UPDATE identity.mail SET status = 'pending', attempts = 0, next_at = $2 "
+      + "WHERE status = 'dead' AND ($1::text[] IS NULL OR site_id = ANY($1::text[]))";
 
   /** A claimed message. */
   public record Claimed(long id, String dedupeKey, String kind, String siteId, String accountId) {
@@ -180,8 +182,9 @@ public final class MailDelivery {
   }
 
   /** The dead letters, without addresses or texts, for the operator. */
-  public Future<List<JsonObject>> deadLetters() {
-    return pool.query(DEAD).execute().map(rows -> {
+  /** The e-mails given up of these sites (all sites when {@code sites} is null). */
+  public Future<List<JsonObject>> deadLetters(java.util.Set<String> sites) {
+    return pool.preparedQuery(DEAD).execute(Tuple.of(siteArray(sites))).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new JsonObject().put("kind", r.getString("kind")).put("siteId", r.getString("site_id"))
@@ -192,8 +195,14 @@ public final class MailDelivery {
     });
   }
 
-  public Future<Integer> requeueDead() {
-    return pool.preparedQuery(REQUEUE).execute(Tuple.of(utc(clock.instant()))).map(r -> r.rowCount());
+  /** Puts the e-mails given up of these sites (all sites when {@code sites} is null) back in the queue. */
+  public Future<Integer> requeueDead(java.util.Set<String> sites) {
+    return pool.preparedQuery(REQUEUE).execute(Tuple.of(siteArray(sites), utc(clock.instant())))
+        .map(r -> r.rowCount());
+  }
+
+  private static String[] siteArray(java.util.Set<String> sites) {
+    return sites == null ? null : sites.toArray(String[]::new);
   }
 
   private static String digest(String key) {

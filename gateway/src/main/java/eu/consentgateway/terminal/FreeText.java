@@ -25,6 +25,9 @@ public final class FreeText {
   private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![0-9])");
   private static final Pattern IPV6 = Pattern.compile("(?i)(?<![0-9a-f:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7}"
       + "|(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?)(?![0-9a-f:])");
+  /** IPv6 with an IPv4 tail (::ffff:a.b.c.d, 64:ff9b::a.b.c.d, ::a.b.c.d): one address, replaced whole. */
+  private static final Pattern IPV6_V4 = Pattern.compile(
+      "(?i)(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,6}(?:\\d{1,3}\\.){3}\\d{1,3}(?![0-9])");
   /** Nine digits or more, possibly grouped by spaces, dots or dashes: phone and card numbers, not dates. */
   private static final Pattern DIGITS = Pattern.compile("(?<![0-9])\\+?\\d(?:[ .-]?\\d){8,}(?![0-9])");
   private static final Pattern UUID = Pattern.compile(
@@ -129,11 +132,13 @@ public final class FreeText {
   /** Whether a host is an IP address literal (kept as {@link #IP} only). */
   public static boolean ipLiteral(String host) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return IPV4.matcher(h).matches() || IPV6.matcher(h).matches();
+    return IPV4.matcher(h).matches() || IPV6.matcher(h).matches() || IPV6_V4.matcher(h).matches();
   }
 
   private static String replaceIpv6(String text) {
-    Matcher m = IPV6.matcher(text);
+    // first the forms ending in a dotted IPv4, which the plain IPv6 pattern would cut after its first octet
+    String rest = text.indexOf('.') >= 0 ? IPV6_V4.matcher(text).replaceAll(IP) : text;
+    Matcher m = IPV6.matcher(rest);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       // an address has two groups at least; "d::" of "std::vector" is a name

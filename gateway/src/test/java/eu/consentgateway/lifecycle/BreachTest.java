@@ -139,4 +139,34 @@ class BreachTest {
       clock.advance(Duration.ofMinutes(-2));
     }
   }
+
+  @Test
+  void anAdminKeyOfSomeSitesSeesAndRequeuesOnlyTheirDeadMails() {
+    String mine = TestStores.uniqueSite("dead-mine");
+    String theirs = TestStores.uniqueSite("dead-theirs");
+    gw.createSite(mine);
+    gw.createSite(theirs);
+    for (String site : List.of(mine, theirs)) {
+      TestStores.execute("INSERT INTO identity.mail (dedupe_key, site_id, account_id, kind, language, created_at, "
+          + "next_at, attempts, status, last_error) VALUES ('dead-" + site + "', '" + site + "', 'a1', 'breach', 'en', "
+          + "now(), now() + interval '1 day', 8, 'dead', '550 mailbox unavailable')");
+    }
+    String scoped = gw.postJson("/v1/admin/keys", new JsonObject().put("role", "admin").put("sites",
+        new JsonArray().add(mine)), TestGateway.admin()).bodyAsJsonObject().getString("token");
+
+    JsonArray seen = gw.getAdmin("/v1/admin/mail/dead", scoped).bodyAsJsonObject().getJsonArray("dead");
+    assertEquals(List.of(mine), seen.stream().map(o -> ((JsonObject) o).getString("siteId"))
+        .filter(s -> s.equals(mine) || s.equals(theirs)).toList(), "only the key's own site: " + seen);
+    JsonArray all = gw.get("/v1/admin/mail/dead", TestGateway.admin()).bodyAsJsonObject().getJsonArray("dead");
+    assertEquals(2, all.stream().map(o -> ((JsonObject) o).getString("siteId"))
+        .filter(s -> s.equals(mine) || s.equals(theirs)).count(), "the bootstrap admin sees both: " + all);
+
+    var requeued = gw.postJson("/v1/admin/mail/retry", new JsonObject(), TestGateway.bearer(scoped));
+    assertEquals(200, requeued.statusCode(), requeued.bodyAsString());
+    assertEquals(1, requeued.bodyAsJsonObject().getInteger("requeued"));
+    assertEquals(1, TestStores.count("SELECT count(*) FROM identity.mail WHERE site_id = ? AND status = 'dead'",
+        theirs), "another site's dead mail stays where it was");
+    assertEquals(0, TestStores.count("SELECT count(*) FROM identity.mail WHERE site_id = ? AND status = 'dead'",
+        mine));
+  }
 }

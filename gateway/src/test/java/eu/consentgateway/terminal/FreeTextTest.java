@@ -1,6 +1,7 @@
 package eu.consentgateway.terminal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,10 @@ class FreeTextTest {
     assertEquals("2026-12-02 build 1234567 v1.2.3 at 12:30:45", FreeText.screen(
         "2026-12-02 build 1234567 v1.2.3 at 12:30:45"));
     assertEquals("std::vector", FreeText.screen("std::vector"));
+    // an IPv6 form with an IPv4 tail goes whole, not cut after its first octet (was ":ip.0.2.1")
+    assertEquals("at :ip, :ip and :ip", FreeText.screen("at ::ffff:192.0.2.1, 64:ff9b::198.51.100.7 and ::10.1.2.3"));
+    assertEquals("/from/:ip/x", FreeText.path("/from/%3A%3Affff%3A203.0.113.9/x"));
+    assertTrue(FreeText.ipLiteral("[::ffff:192.0.2.1]"), "a referrer host written as a mapped address is a literal");
     assertEquals("ab", FreeText.screen("a\u0007b\u200e"), "control and format characters go");
   }
 
