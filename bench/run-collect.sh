@@ -44,6 +44,11 @@ CONSENTED_CPU=$CPU_SPLIT
 diagnostics unconsented "$GW_PID"
 measure unconsented --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-unconsented --expect 204
 finish_diagnostics unconsented
+# what the rollup job did during the run (with BENCH_STATS_REFRESH_MINUTES=1 it rebuilds today every minute)
+curl -fsS "http://127.0.0.1:${GW_MANAGEMENT_PORT:-18091}/metrics" 2>/dev/null \
+  | grep -E '^cg_job_(duration_seconds_(count|sum|max)|items_total)\{[^}]*job="stats-rollup"' >"$RUN_DIR/jobs.txt" || true
+log "rollup job during the run: $(awk '/_count\{/ { n += $NF } /_sum\{/ { s += $NF } /_max\{/ { if ($NF > m) m = $NF }
+  END { printf "%d runs, %.1f s in all, longest %.1f s", n, s, m }' "$RUN_DIR/jobs.txt")"
 stop_gateway
 stop_heap_sampler
 
