@@ -151,7 +151,7 @@ public final class FreeText {
 
   /**
    * Escapes decoded, also beside characters sent unescaped; an escaped byte that is not part of valid UTF-8 stays
-   * escaped, the rest is still decoded.
+   * escaped, the rest is still decoded, except '#' and '?' (kept as %23 and %3F).
    */
   private static String percentDecoded(String raw) {
     if (raw.indexOf('%') < 0) {
@@ -162,7 +162,14 @@ public final class FreeText {
       char c = raw.charAt(i);
       if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
           && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-        bytes.put((byte) Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+        int b = Integer.parseInt(raw.substring(i + 1, i + 3), 16);
+        if (b == '#' || b == '?') {
+          // decoded, they would read as the start of a fragment or a query: a stored page has neither
+          bytes.put((byte) '%').put((byte) Character.toUpperCase(raw.charAt(i + 1)))
+              .put((byte) Character.toUpperCase(raw.charAt(i + 2)));
+        } else {
+          bytes.put((byte) b);
+        }
         i += 2;
       } else if (c < 0x80) {
         bytes.put((byte) c);

@@ -35,5 +35,7 @@ class FreeTextTest {
     assertEquals("/bad/%C3(/u/:email", FreeText.path("/bad/%C3%28/u/jo%40example.com"), "the rest is still decoded");
     assertEquals("/caf\u00e9/u/:email", FreeText.path("/caf\u00e9/u/jo%40example.com"), "also beside raw characters");
     assertEquals("/", FreeText.path(""));
+    // an escaped '#' or '?' stays escaped: decoded, the rest of the path would read as a fragment or a query
+    assertEquals("/reset/jo%23example.com/a%3Fb=1", FreeText.path("/reset/jo%23example.com/a%3fb=1"));
   }
 }
