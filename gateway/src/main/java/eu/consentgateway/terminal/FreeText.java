@@ -117,7 +117,8 @@ public final class FreeText {
 
   /** A URL path, percent-decoded where it decodes as UTF-8, screened text first, then segment by segment. */
   public static String path(String rawPath) {
-    String decoded = percentDecoded(rawPath);
+    // control characters sent raw go before decoding: removed after it, they could join '%' to what follows
+    String decoded = percentDecoded(CONTROL.matcher(rawPath).replaceAll(""));
     String[] segments = screen(decoded).split("/", -1);
     for (int i = 0; i < segments.length; i++) {
       if (segments[i].length() >= 16
@@ -150,47 +151,68 @@ public final class FreeText {
   }
 
   /**
-   * Escapes decoded, also beside characters sent unescaped; an escaped byte that is not part of valid UTF-8 stays
-   * escaped, the rest is still decoded, except '#' and '?' (kept as %23 and %3F).
+   * Escapes decoded, run by run (a run of escapes holds whole UTF-8 characters: a character sent unescaped never
+   * continues one). What would change the path's meaning or vanish in screening stays escaped as sent: bytes that
+   * are not valid UTF-8, '#' and '?' (a fragment or a query), control and format characters (removed later, they
+   * could join a '%' to the two characters after them into a new escape).
    */
   private static String percentDecoded(String raw) {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 3);
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
-          && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-        int b = Integer.parseInt(raw.substring(i + 1, i + 3), 16);
-        if (b == '#' || b == '?') {
-          // decoded, they would read as the start of a fragment or a query: a stored page has neither
-          bytes.put((byte) '%').put((byte) Character.toUpperCase(raw.charAt(i + 1)))
-              .put((byte) Character.toUpperCase(raw.charAt(i + 2)));
-        } else {
-          bytes.put((byte) b);
-        }
-        i += 2;
-      } else if (c < 0x80) {
-        bytes.put((byte) c);
-      } else {
-        int end = Character.isHighSurrogate(c) && i + 1 < raw.length() && Character.isLowSurrogate(raw.charAt(i + 1))
-            ? i + 2 : i + 1;
-        bytes.put(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
-        i = end - 1;
+    StringBuilder out = new StringBuilder(raw.length());
+    ByteBuffer run = ByteBuffer.allocate(raw.length() / 3 + 1);
+    int i = 0;
+    while (i < raw.length()) {
+      if (!escapeAt(raw, i)) {
+        out.append(raw.charAt(i++));
+        continue;
       }
+      run.clear();
+      for (; escapeAt(raw, i); i += 3) {
+        run.put((byte) Integer.parseInt(raw, i + 1, i + 3, 16));
+      }
+      run.flip();
+      decodeRun(run, out);
     }
-    bytes.flip();
-    // only an escaped byte can fail: an unescaped character is whole UTF-8 and starts with a byte that continues
-    // nothing; written back as an escape, the byte stays as sent
+    return out.toString();
+  }
+
+  private static boolean escapeAt(String s, int i) {
+    return i + 2 < s.length() && s.charAt(i) == '%' && Character.digit(s.charAt(i + 1), 16) >= 0
+        && Character.digit(s.charAt(i + 2), 16) >= 0;
+  }
+
+  private static void decodeRun(ByteBuffer bytes, StringBuilder out) {
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
-    CharBuffer out = CharBuffer.allocate(raw.length());
+    CharBuffer chars = CharBuffer.allocate(bytes.remaining());
     CoderResult result;
-    while ((result = utf8.decode(bytes, out, true)).isError()) {
+    while ((result = utf8.decode(bytes, chars, true)).isError()) {
+      appendDecoded(chars, out);
       for (int n = result.length(); n > 0; n--) {
-        out.put(String.format("%%%02X", bytes.get() & 0xff));
+        escape(bytes.get(), out);
       }
     }
-    return out.flip().toString();
+    appendDecoded(chars, out);
+  }
+
+  private static void appendDecoded(CharBuffer chars, StringBuilder out) {
+    chars.flip();
+    chars.toString().codePoints().forEach(cp -> {
+      int type = Character.getType(cp);
+      if (cp == '#' || cp == '?' || type == Character.CONTROL || type == Character.FORMAT) {
+        for (byte b : Character.toString(cp).getBytes(StandardCharsets.UTF_8)) {
+          escape(b, out);
+        }
+      } else {
+        out.appendCodePoint(cp);
+      }
+    });
+    chars.clear();
+  }
+
+  private static void escape(byte b, StringBuilder out) {
+    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
   }
 }

@@ -37,5 +37,9 @@ class FreeTextTest {
     assertEquals("/", FreeText.path(""));
     // an escaped '#' or '?' stays escaped: decoded, the rest of the path would read as a fragment or a query
     assertEquals("/reset/jo%23example.com/a%3Fb=1", FreeText.path("/reset/jo%23example.com/a%3fb=1"));
+    // removing a control or format character never joins a '%' to what follows it into a new escape (%40 is '@')
+    assertEquals("/:email/p", FreeText.path("/a%\u0001\u0000\u001140c.de/p"), "raw ones go before decoding");
+    assertEquals("/x/%%0140c.de", FreeText.path("/x/%%0140c.de"), "escaped ones stay escaped");
+    assertEquals("/x/%%E2%80%8E40c.de", FreeText.path("/x/%%e2%80%8e40c.de"), "also format characters");
   }
 }
