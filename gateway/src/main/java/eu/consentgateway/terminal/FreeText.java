@@ -1,9 +1,6 @@
 package eu.consentgateway.terminal;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -152,20 +149,26 @@ public final class FreeText {
 
   /**
    * Escapes decoded, run by run (a run of escapes holds whole UTF-8 characters: a character sent unescaped never
-   * continues one). What would change the path's meaning or vanish in screening stays escaped as sent: bytes that
-   * are not valid UTF-8, '#' and '?' (a fragment or a query), control and format characters (removed later, they
-   * could join a '%' to the two characters after them into a new escape).
+   * continues one); bytes that are not valid UTF-8 become U+FFFD. Every '%' of the result starts an escape, so
+   * decoding it once gives the path read here and nothing else: a '%' sent alone or escaped is written %25, and
+   * '#' and '?' (a fragment or a query) stay %23 and %3F. Escaped control and format characters go, as raw ones
+   * did before (what they separated is then screened together).
    */
   private static String percentDecoded(String raw) {
     if (raw.indexOf('%') < 0) {
       return raw;
     }
-    StringBuilder out = new StringBuilder(raw.length());
+    StringBuilder out = new StringBuilder(raw.length() + 8);
     ByteBuffer run = ByteBuffer.allocate(raw.length() / 3 + 1);
     int i = 0;
     while (i < raw.length()) {
       if (!escapeAt(raw, i)) {
-        out.append(raw.charAt(i++));
+        char c = raw.charAt(i++);
+        if (c == '%') {
+          out.append("%25");
+        } else {
+          out.append(c);
+        }
         continue;
       }
       run.clear();
@@ -173,7 +176,15 @@ public final class FreeText {
         run.put((byte) Integer.parseInt(raw, i + 1, i + 3, 16));
       }
       run.flip();
-      decodeRun(run, out);
+      StandardCharsets.UTF_8.decode(run).codePoints().forEach(cp -> {
+        int type = Character.getType(cp);
+        if (cp == '%' || cp == '#' || cp == '?') {
+          out.append('%').append(Character.toUpperCase(Character.forDigit(cp >> 4, 16)))
+              .append(Character.toUpperCase(Character.forDigit(cp & 0xf, 16)));
+        } else if (type != Character.CONTROL && type != Character.FORMAT) {
+          out.appendCodePoint(cp);
+        }
+      });
     }
     return out.toString();
   }
@@ -181,38 +192,5 @@ public final class FreeText {
   private static boolean escapeAt(String s, int i) {
     return i + 2 < s.length() && s.charAt(i) == '%' && Character.digit(s.charAt(i + 1), 16) >= 0
         && Character.digit(s.charAt(i + 2), 16) >= 0;
-  }
-
-  private static void decodeRun(ByteBuffer bytes, StringBuilder out) {
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
-    CharBuffer chars = CharBuffer.allocate(bytes.remaining());
-    CoderResult result;
-    while ((result = utf8.decode(bytes, chars, true)).isError()) {
-      appendDecoded(chars, out);
-      for (int n = result.length(); n > 0; n--) {
-        escape(bytes.get(), out);
-      }
-    }
-    appendDecoded(chars, out);
-  }
-
-  private static void appendDecoded(CharBuffer chars, StringBuilder out) {
-    chars.flip();
-    chars.toString().codePoints().forEach(cp -> {
-      int type = Character.getType(cp);
-      if (cp == '#' || cp == '?' || type == Character.CONTROL || type == Character.FORMAT) {
-        for (byte b : Character.toString(cp).getBytes(StandardCharsets.UTF_8)) {
-          escape(b, out);
-        }
-      } else {
-        out.appendCodePoint(cp);
-      }
-    });
-    chars.clear();
-  }
-
-  private static void escape(byte b, StringBuilder out) {
-    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
   }
 }

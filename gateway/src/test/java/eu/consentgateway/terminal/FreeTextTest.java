@@ -31,15 +31,18 @@ class FreeTextTest {
     assertEquals("/reset/:id", FreeText.path("/reset/9f86d081884c7d659a2feaa0c55ad015"));
     assertEquals("/s/:id", FreeText.path("/s/eyJhbGciOiJIUzI1NiJ9xyz123"));
     assertEquals("/caf\u00e9/menu", FreeText.path("/caf%C3%A9/menu"));
-    assertEquals("/bad/%C3(", FreeText.path("/bad/%C3%28"), "what does not decode stays escaped");
-    assertEquals("/bad/%C3(/u/:email", FreeText.path("/bad/%C3%28/u/jo%40example.com"), "the rest is still decoded");
+    assertEquals("/bad/\uFFFD(", FreeText.path("/bad/%C3%28"), "what does not decode is U+FFFD");
+    assertEquals("/bad/\uFFFD(/u/:email", FreeText.path("/bad/%C3%28/u/jo%40example.com"), "the rest is decoded");
     assertEquals("/caf\u00e9/u/:email", FreeText.path("/caf\u00e9/u/jo%40example.com"), "also beside raw characters");
     assertEquals("/", FreeText.path(""));
     // an escaped '#' or '?' stays escaped: decoded, the rest of the path would read as a fragment or a query
     assertEquals("/reset/jo%23example.com/a%3Fb=1", FreeText.path("/reset/jo%23example.com/a%3fb=1"));
     // removing a control or format character never joins a '%' to what follows it into a new escape (%40 is '@')
     assertEquals("/:email/p", FreeText.path("/a%\u0001\u0000\u001140c.de/p"), "raw ones go before decoding");
-    assertEquals("/x/%%0140c.de", FreeText.path("/x/%%0140c.de"), "escaped ones stay escaped");
-    assertEquals("/x/%%E2%80%8E40c.de", FreeText.path("/x/%%e2%80%8e40c.de"), "also format characters");
+    assertEquals("/x/%2540c.de", FreeText.path("/x/%%0140c.de"), "a lone '%' is %25; an escaped control goes");
+    assertEquals("/x/%2540c.de", FreeText.path("/x/%%e2%80%8e40c.de"), "so does an escaped format character");
+    assertEquals("/fff%2540c.de", FreeText.path("/fff%%340c.de"), "a decoded digit never completes an escape");
+    assertEquals("/frr:ip", FreeText.path("/frr%1833.0.1.92"), "an escaped control never hides an address");
+    assertEquals("/a%2540b", FreeText.path("/a%2540b"), "an escaped '%' stays escaped");
   }
 }
