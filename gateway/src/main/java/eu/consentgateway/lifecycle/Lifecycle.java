@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,7 +65,8 @@ public final class Lifecycle {
         .onSuccess(n -> Responses.json(ctx, 200, new JsonObject().put("requeued", n))).onFailure(ctx::fail));
   }
 
-  private static java.util.Set<String> scope(Principal p) {
+  /** The sites a key may see, or null for a key of every site (as MailDelivery takes them). */
+  private static Set<String> scope(Principal p) {
     return p.allSites() ? null : p.sites();
   }
 

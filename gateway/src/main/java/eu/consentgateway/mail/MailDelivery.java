@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -181,9 +182,8 @@ public final class MailDelivery {
     return Duration.ofMinutes(Math.min(360, 1L << Math.min(attempts - 1, 9)));
   }
 
-  /** The dead letters, without addresses or texts, for the operator. */
-  /** The e-mails given up of these sites (all sites when {@code sites} is null). */
-  public Future<List<JsonObject>> deadLetters(java.util.Set<String> sites) {
+  /** The e-mails given up of these sites (all sites when {@code sites} is null), without addresses or texts. */
+  public Future<List<JsonObject>> deadLetters(Set<String> sites) {
     return pool.preparedQuery(DEAD).execute(Tuple.of(siteArray(sites))).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
@@ -196,12 +196,12 @@ public final class MailDelivery {
   }
 
   /** Puts the e-mails given up of these sites (all sites when {@code sites} is null) back in the queue. */
-  public Future<Integer> requeueDead(java.util.Set<String> sites) {
+  public Future<Integer> requeueDead(Set<String> sites) {
     return pool.preparedQuery(REQUEUE).execute(Tuple.of(siteArray(sites), utc(clock.instant())))
         .map(r -> r.rowCount());
   }
 
-  private static String[] siteArray(java.util.Set<String> sites) {
+  private static String[] siteArray(Set<String> sites) {
     return sites == null ? null : sites.toArray(String[]::new);
   }
 

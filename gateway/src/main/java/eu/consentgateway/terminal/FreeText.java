@@ -112,7 +112,7 @@ public final class FreeText {
     return DIGITS.matcher(out).replaceAll(NUMBER);
   }
 
-  /** A URL path, percent-decoded where it decodes as UTF-8, screened text first, then segment by segment. */
+  /** A URL path, percent-decoded (see {@link #percentDecoded}), screened as text first, then segment by segment. */
   public static String path(String rawPath) {
     // control characters sent raw go before decoding: removed after it, they could join '%' to what follows
     String decoded = percentDecoded(CONTROL.matcher(rawPath).replaceAll(""));
