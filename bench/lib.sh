@@ -4,7 +4,8 @@
 #   GW_PORT=18080 BARE_PORT=18081 BENCH_DB=consent_gateway_bench BENCH_DIAG=1 BENCH_JFR=0 BENCH_WAIT_QUIET=120
 #   BENCH_STRICT (set: exit 1 when a target is missed) LOADGEN=java|wrk
 #   BENCH_STATS_REFRESH_MINUTES=60 (1: the rollup job rebuilds today's statistics every minute during the run,
-#   i.e. collect measured with the job running); see bench/README.md
+#   i.e. collect measured with the job running; the gateway's CG_STATS_BUSY_CPU_PERCENT lets a refresh wait while
+#   the machine is busy, and run-collect's BENCH_GAP=20 gives it a lull between its two phases); see bench/README.md
 
 CONNECTIONS=${CONNECTIONS:-128}
 DURATION=${DURATION:-20s}

@@ -161,8 +161,8 @@ public final class Gateway {
           Forwarder forwarder = new Forwarder(vertx, db.gateway(), sites, eu, clock, metrics,
               config.forwardMaxAttempts());
           gateway.forwarder = forwarder;
-          Statistics stats = new Statistics(db, sites, keys, clock, config.statsRefresh(),
-              config.terminalRetentionMonths());
+          Statistics stats = new Statistics(db, sites, keys, clock, vertx, config.statsRefresh(),
+              config.statsBusyCpuPercent(), config.terminalRetentionMonths());
           Jobs jobs = new Jobs(vertx, db.locks(), metrics);
           MailDelivery delivery = new MailDelivery(vertx, db.identity(), config.smtp(), config.mailFrom(), clock,
               metrics);

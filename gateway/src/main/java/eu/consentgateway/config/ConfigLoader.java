@@ -26,7 +26,8 @@ public final class ConfigLoader {
       "CG_FORWARD_MAX_ATTEMPTS", "CG_TERMINAL_RETENTION_MONTHS", "CG_RATE_CONSENTS_PER_MINUTE",
       "CG_RATE_NOTICES_PER_MINUTE", "CG_RATE_COLLECT_PER_MINUTE", "CG_RATE_AUTH_FAILURES_PER_MINUTE",
       "CG_MAX_CONNECTIONS", "CG_MAX_IN_FLIGHT", "CG_REQUEST_READ_TIMEOUT_SECONDS", "CG_KEEP_ALIVE_SECONDS", "CG_REQUEST_TIMEOUT_SECONDS",
-      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS", "CG_STATS_REFRESH_MINUTES", "CG_JOBS",
+      "CG_PG_QUERY_TIMEOUT_MS", "CG_PG_CONNECT_TIMEOUT_MS", "CG_REDIS_TIMEOUT_MS", "CG_STATS_REFRESH_MINUTES",
+      "CG_STATS_BUSY_CPU_PERCENT", "CG_JOBS",
       "CG_SMTP_URL", "CG_MAIL_FROM", "CG_INACTIVITY_YEARS", "CG_INACTIVITY_GRACE_DAYS", "CG_INACTIVITY_REMINDER_DAYS",
       "CG_LIFECYCLE_MAX_PER_RUN");
 
@@ -145,6 +146,7 @@ public final class ConfigLoader {
     return new GatewayConfig(port, managementPort, publicUrl, pg, redis, redisPrefix, admin, secrets, geoip, proxies,
         demo, verticles, Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT,
         attempts, retention, Duration.ofMinutes(integer(v, "CG_STATS_REFRESH_MINUTES", 60, 1, 1440)),
+        integer(v, "CG_STATS_BUSY_CPU_PERCENT", 85, 0, 100),
         bool(v, "CG_JOBS", true), optional(v, "CG_SMTP_URL").map(u -> SmtpUrl.parse("CG_SMTP_URL", u)), mailFrom(v),
         lifecycle(v), limits, timeouts);
   }

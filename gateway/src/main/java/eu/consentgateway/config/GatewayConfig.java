@@ -25,6 +25,7 @@ public record GatewayConfig(
     int forwardMaxAttempts,
     int terminalRetentionMonths,
     Duration statsRefresh,
+    int statsBusyCpuPercent,
     boolean jobs,
     Optional<SmtpUrl> smtp,
     String mailFrom,

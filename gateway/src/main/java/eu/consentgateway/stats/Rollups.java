@@ -15,8 +15,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Builds the statistics rollups of one site and day (a day of the site's time zone) from the raw terminal events
@@ -140,15 +144,21 @@ final class Rollups {
       SELECT day, final, rolled_up_at, time_zone, k FROM stats.rollups WHERE site_id = $1 AND day >= $2
       """;
   private static final String PARTITION = "SELECT terminal.ensure_partition($1) AS created";
-  // sites with beacons, banners or choices since $1 ($2: the first month that can hold them)
+  // of the sites $1, those with beacons, banners or choices since $2 ($3: the first month that can hold them): one
+  // index probe per site and table, where a scan of the week's events would cost the job a core on a busy site
   private static final String ACTIVE = """
-      SELECT site_id FROM terminal.events WHERE month >= $2 AND received_at >= $1
-      UNION SELECT site_id FROM consent.notices WHERE shown_at >= $1
-      UNION SELECT site_id FROM consent.events WHERE given_at >= $1
+      SELECT s.id AS site_id FROM unnest($1::text[]) AS s(id)
+       WHERE EXISTS (SELECT 1 FROM terminal.events e WHERE e.site_id = s.id AND e.month >= $3 AND e.received_at >= $2)
+          OR EXISTS (SELECT 1 FROM consent.notices n WHERE n.site_id = s.id AND n.shown_at >= $2)
+          OR EXISTS (SELECT 1 FROM consent.events c WHERE c.site_id = s.id AND c.given_at >= $2)
       """;
 
   /** What one day's rebuild wrote. */
   record Result(long events, long rows) {
+  }
+
+  /** The days of a site that are due, and among them the refresh of today that may wait for a quieter moment. */
+  private record Due(List<LocalDate> days, LocalDate canWait) {
   }
 
   private final Pool pool;
@@ -232,29 +242,54 @@ final class Rollups {
     return LocalDate.ofEpochDay(Math.floorDiv(day.toEpochDay(), days) * days);
   }
 
+  /** The job as the operator and the tests run it: every due day now, however busy the machine. */
+  Future<Jobs.Report> runDue(boolean dryRun) {
+    return runDue(dryRun, () -> Future.succeededFuture(false));
+  }
+
   /**
    * The job: this month's and next month's partitions, then for every site with activity in the last week the
-   * days that are due (a quiet site's figures are zero without rows).
+   * days that are due (a quiet site's figures are zero without rows). A refresh of today waits while {@code busy}
+   * says the machine has no core to spare, for one refresh interval at most (so today's figures are never more
+   * than two intervals old); a day that has ended, or was rolled up with other settings, never waits. What waited
+   * is counted as "deferred".
    */
-  Future<Jobs.Report> runDue(boolean dryRun) {
+  Future<Jobs.Report> runDue(boolean dryRun, Supplier<Future<Boolean>> busy) {
     Instant now = clock.instant();
     LocalDate month = now.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
     Map<String, Long> counts = new HashMap<>();
     List<String> would = new ArrayList<>();
+    // the machine is asked once a run, and only if some refresh could wait
+    AtomicReference<Future<Boolean>> machine = new AtomicReference<>();
     Future<Void> partitions = dryRun ? Future.succeededFuture()
         : pool.preparedQuery(PARTITION).execute(Tuple.of(month))
             .compose(r -> pool.preparedQuery(PARTITION).execute(Tuple.of(month.plusMonths(1)))).mapEmpty();
     Instant since = now.minus(Duration.ofDays(LOOK_BACK_DAYS + 2));
-    return partitions.compose(v -> pool.preparedQuery(ACTIVE).execute(Tuple.of(utc(since),
-        since.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1))))
-        .compose(active -> {
-          java.util.Set<String> ids = new java.util.HashSet<>();
-          active.forEach(r -> ids.add(r.getString("site_id")));
-          return sites.all().map(all -> all.stream().filter(s -> ids.contains(s.id())).toList());
-        }).compose(all -> {
+    return partitions.compose(v -> sites.all())
+        .compose(all -> pool.preparedQuery(ACTIVE).execute(Tuple.of(all.stream().map(Site::id).toArray(String[]::new),
+            utc(since), since.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1))).map(active -> {
+              Set<String> ids = new HashSet<>();
+              active.forEach(r -> ids.add(r.getString("site_id")));
+              return all.stream().filter(s -> ids.contains(s.id())).toList();
+            }))
+        .compose(all -> {
       Future<Void> chain = Future.succeededFuture();
       for (Site site : all) {
-        chain = chain.compose(x -> due(site, now)).compose(days -> {
+        chain = chain.compose(x -> due(site, now)).compose(due -> {
+          if (due.canWait() == null) {
+            return Future.succeededFuture(due.days());
+          }
+          if (machine.get() == null) {
+            machine.set(busy.get().otherwise(false));
+          }
+          return machine.get().map(wait -> {
+            if (!wait) {
+              return due.days();
+            }
+            counts.merge("deferred", 1L, Long::sum);
+            return due.days().stream().filter(d -> !d.equals(due.canWait())).toList();
+          });
+        }).compose(days -> {
           Future<Void> done = Future.succeededFuture();
           for (LocalDate day : days) {
             if (dryRun) {
@@ -275,19 +310,30 @@ final class Rollups {
     }).map(v -> dryRun ? new Jobs.Report(Map.of(), List.copyOf(would)) : Jobs.Report.of(counts));
   }
 
-  /** Days of the last week that are missing, not final although over, rolled up with other settings, or stale. */
-  private Future<List<LocalDate>> due(Site site, Instant now) {
+  /**
+   * Days of the last week that are missing, not final although over, rolled up with other settings, or stale; and
+   * today, if it is due only because it is stale (or not yet built) and has not been due for a whole refresh
+   * interval yet, as the one that may wait.
+   */
+  private Future<Due> due(Site site, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, site.timeZone());
     LocalDate from = today.minusDays(LOOK_BACK_DAYS);
     return pool.preparedQuery(STATE).execute(Tuple.of(site.id(), from)).map(rows -> {
       Map<LocalDate, Boolean> fresh = new HashMap<>();
+      // since when today's refresh is due: its last build plus the interval, or the start of the day
+      Instant todayDue = today.atStartOfDay(site.timeZone()).toInstant();
+      boolean todaySettings = true;
       for (var row : rows) {
         LocalDate day = row.getLocalDate("day");
         boolean sameSettings = site.timeZone().getId().equals(row.getString("time_zone"))
             && site.k() == row.getInteger("k");
-        boolean ok = sameSettings && (day.isBefore(today) ? row.getBoolean("final")
-            : row.getOffsetDateTime("rolled_up_at").toInstant().plus(refresh).isAfter(now));
+        Instant staleAt = row.getOffsetDateTime("rolled_up_at").toInstant().plus(refresh);
+        boolean ok = sameSettings && (day.isBefore(today) ? row.getBoolean("final") : staleAt.isAfter(now));
         fresh.put(day, ok);
+        if (day.equals(today)) {
+          todayDue = staleAt;
+          todaySettings = sameSettings;
+        }
       }
       List<LocalDate> out = new ArrayList<>();
       for (LocalDate d = from; !d.isAfter(today); d = d.plusDays(1)) {
@@ -295,7 +341,8 @@ final class Rollups {
           out.add(d);
         }
       }
-      return out;
+      boolean canWait = todaySettings && out.contains(today) && todayDue.plus(refresh).isAfter(now);
+      return new Due(out, canWait ? today : null);
     });
   }
 

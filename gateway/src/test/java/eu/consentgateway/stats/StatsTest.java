@@ -68,6 +68,11 @@ class StatsTest {
 
   /** One pageview per visitor number given, at {@code at}, on {@code path}. */
   static void seed(String at, String path, int... visitors) {
+    seed(site, at, path, visitors);
+  }
+
+  /** One pageview of {@code siteId} per visitor number given, at {@code at}, on {@code path}. */
+  static void seed(String siteId, String at, String path, int... visitors) {
     StringBuilder values = new StringBuilder();
     for (int v : visitors) {
       if (values.length() > 0) {
@@ -75,7 +80,7 @@ class StatsTest {
       }
       values.append(String.format("('%s', gen_random_uuid(), date_trunc('month', TIMESTAMPTZ '%s' AT TIME ZONE 'UTC'),"
           + " TIMESTAMPTZ '%s', 'pageview', 'https://shop.example%s', 'Firefox', 'Linux', 'Other', 'FR', 'fr',"
-          + " decode(lpad(to_hex(%d), 32, '0'), 'hex'))", site, at, at, path, v));
+          + " decode(lpad(to_hex(%d), 32, '0'), 'hex'))", siteId, at, at, path, v));
     }
     TestStores.execute("INSERT INTO terminal.events (site_id, event_id, month, received_at, type, page, browser, os,"
         + " device, country, language, visitor_hash) VALUES " + values);
