@@ -146,9 +146,17 @@ public final class ConfigLoader {
     return new GatewayConfig(port, managementPort, publicUrl, pg, redis, redisPrefix, admin, secrets, geoip, proxies,
         demo, verticles, Duration.ofSeconds(grace), GatewayConfig.BROWSER_BODY_LIMIT, GatewayConfig.ADMIN_BODY_LIMIT,
         attempts, retention, Duration.ofMinutes(integer(v, "CG_STATS_REFRESH_MINUTES", 60, 1, 1440)),
-        integer(v, "CG_STATS_BUSY_CPU_PERCENT", 85, 0, 100),
+        integer(v, "CG_STATS_BUSY_CPU_PERCENT", busyCpuDefault(Runtime.getRuntime().availableProcessors()), 0, 100),
         bool(v, "CG_JOBS", true), optional(v, "CG_SMTP_URL").map(u -> SmtpUrl.parse("CG_SMTP_URL", u)), mailFrom(v),
         lifecycle(v), limits, timeouts);
+  }
+
+  /**
+   * A rebuild of today takes one core: the machine counts as busy once less than one core is left idle, and at
+   * half its CPU at least (so from 50 % on 2 cores, 75 % on 4, 88 % on 8).
+   */
+  static int busyCpuDefault(int cores) {
+    return Math.max(50, (int) Math.round(100.0 - 100.0 / cores));
   }
 
   private static Optional<String> optional(Map<String, String> v, String key) {

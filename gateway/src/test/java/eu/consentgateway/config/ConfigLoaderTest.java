@@ -22,6 +22,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theRollupWaitsOnceLessThanOneCoreIsIdleByDefault() {
+    assertEquals(50, ConfigLoader.busyCpuDefault(1));
+    assertEquals(50, ConfigLoader.busyCpuDefault(2));
+    assertEquals(75, ConfigLoader.busyCpuDefault(4));
+    assertEquals(88, ConfigLoader.busyCpuDefault(8));
+    assertEquals(ConfigLoader.busyCpuDefault(Runtime.getRuntime().availableProcessors()),
+        ConfigLoader.load(Map.of()).statsBusyCpuPercent());
+    assertEquals(0, ConfigLoader.load(Map.of("CG_STATS_BUSY_CPU_PERCENT", "0")).statsBusyCpuPercent());
+    assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("CG_STATS_BUSY_CPU_PERCENT", "101")));
+  }
+
+  @Test
   void environmentWinsOverFileWhichWinsOverDefaults(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gateway.properties");
     Files.writeString(file, "CG_HTTP_PORT=9000\nCG_REDIS_URL=redis://10.0.0.1:6380\n");
