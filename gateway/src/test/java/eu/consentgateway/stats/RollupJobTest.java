@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The scheduled rollup job (refresh interval 60 minutes): a refresh of today waits while the machine is busy, for
- * one interval at most, and a day that has ended never waits. The clock is in March 2027, so no other test's
- * events are in the job's week.
+ * one interval at most, and a day that has ended never waits. The clock is in April 2033, where no other test's
+ * clock goes (the job sees every site of the test database); the counts are nonetheless read as "at least".
  */
 class RollupJobTest {
-  static final MutableClock clock = new MutableClock(Instant.parse("2027-03-10T12:00:00Z"));
+  static final MutableClock clock = new MutableClock(Instant.parse("2033-04-13T12:00:00Z"));
   static TestGateway gw;
   static String site;
 
@@ -43,27 +43,27 @@ class RollupJobTest {
     AtomicInteger asked = new AtomicInteger();
     Jobs.Job quiet = job(false, asked);
     Jobs.Job busy = job(true, asked);
-    StatsTest.seed(site, "2027-03-10T09:00:00Z", "/a", 1, 2, 3, 4, 5);
+    StatsTest.seed(site, "2033-04-13T09:00:00Z", "/a", 1, 2, 3, 4, 5);
 
-    // today has not been built since it began 13 hours ago: due for longer than an interval, so built while busy
+    // today has not been built since it began 14 hours ago: due for longer than an interval, so built while busy
     run(busy);
-    assertEquals(5, visitors("2027-03-10", "/a"));
-    Instant built = rolledUpAt("2027-03-10");
+    assertEquals(5, visitors("2033-04-13", "/a"));
+    Instant built = rolledUpAt("2033-04-13");
 
     // stale for one minute: a busy machine makes it wait, and the figures stay as they were
-    StatsTest.seed(site, "2027-03-10T12:30:00Z", "/b", 1, 2, 3, 4, 5);
+    StatsTest.seed(site, "2033-04-13T12:30:00Z", "/b", 1, 2, 3, 4, 5);
     clock.advance(Duration.ofMinutes(61));
     asked.set(0);
     Jobs.Report waited = run(busy);
     assertEquals(1, asked.get(), "the machine is asked once");
-    assertEquals(1L, waited.counts().get("deferred"), waited.counts().toString());
-    assertEquals(0, visitors("2027-03-10", "/b"));
-    assertEquals(built, rolledUpAt("2027-03-10"));
+    assertTrue(waited.counts().getOrDefault("deferred", 0L) >= 1, waited.counts().toString());
+    assertEquals(0, visitors("2033-04-13", "/b"));
+    assertEquals(built, rolledUpAt("2033-04-13"));
 
     // the next run on a quiet machine does it
     run(quiet);
-    assertEquals(5, visitors("2027-03-10", "/b"));
-    Instant refreshed = rolledUpAt("2027-03-10");
+    assertEquals(5, visitors("2033-04-13", "/b"));
+    Instant refreshed = rolledUpAt("2033-04-13");
     assertTrue(refreshed.isAfter(built));
 
     // nothing due: the machine is not asked
@@ -72,19 +72,19 @@ class RollupJobTest {
     assertEquals(0, asked.get());
 
     // stale for more than an interval: it no longer waits, busy or not
-    StatsTest.seed(site, "2027-03-10T13:30:00Z", "/c", 1, 2, 3, 4, 5);
+    StatsTest.seed(site, "2033-04-13T13:30:00Z", "/c", 1, 2, 3, 4, 5);
     clock.advance(Duration.ofMinutes(121));
     Jobs.Report forced = run(busy);
-    assertEquals(null, forced.counts().get("deferred"), forced.counts().toString());
-    assertEquals(5, visitors("2027-03-10", "/c"));
+    assertEquals(5, visitors("2033-04-13", "/c"));
 
-    // 00:30 in Paris on the 11th: the 10th has ended and is closed at once; the new day, due for half an hour, waits
-    clock.set(Instant.parse("2027-03-10T23:30:00Z"));
+    // 00:30 in Paris (summer time) on the 14th: the 13th has ended and is closed at once; the new day, due for
+    // half an hour, waits
+    clock.set(Instant.parse("2033-04-13T22:30:00Z"));
     Jobs.Report midnight = run(busy);
-    assertEquals(1L, midnight.counts().get("deferred"), midnight.counts().toString());
-    assertEquals(1L, TestStores.count("SELECT count(*) FROM stats.rollups WHERE site_id = ? AND day = '2027-03-10'"
+    assertTrue(midnight.counts().getOrDefault("deferred", 0L) >= 1, midnight.counts().toString());
+    assertEquals(1L, TestStores.count("SELECT count(*) FROM stats.rollups WHERE site_id = ? AND day = '2033-04-13'"
         + " AND final", site), "the day that ended is final");
-    assertEquals(0L, TestStores.count("SELECT count(*) FROM stats.rollups WHERE site_id = ? AND day = '2027-03-11'",
+    assertEquals(0L, TestStores.count("SELECT count(*) FROM stats.rollups WHERE site_id = ? AND day = '2033-04-14'",
         site), "the new day waited");
   }
 
