@@ -259,8 +259,7 @@ final class Rollups {
     LocalDate month = now.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
     Map<String, Long> counts = new HashMap<>();
     List<String> would = new ArrayList<>();
-    // the machine is asked once a run, and only if some refresh could wait
-    AtomicReference<Future<Boolean>> machine = new AtomicReference<>();
+    Supplier<Future<Boolean>> machine = once(busy);
     Future<Void> partitions = dryRun ? Future.succeededFuture()
         : pool.preparedQuery(PARTITION).execute(Tuple.of(month))
             .compose(r -> pool.preparedQuery(PARTITION).execute(Tuple.of(month.plusMonths(1)))).mapEmpty();
@@ -275,21 +274,7 @@ final class Rollups {
         .compose(all -> {
       Future<Void> chain = Future.succeededFuture();
       for (Site site : all) {
-        chain = chain.compose(x -> due(site, now)).compose(due -> {
-          if (due.canWait() == null) {
-            return Future.succeededFuture(due.days());
-          }
-          if (machine.get() == null) {
-            machine.set(busy.get().otherwise(false));
-          }
-          return machine.get().map(wait -> {
-            if (!wait) {
-              return due.days();
-            }
-            counts.merge("deferred", 1L, Long::sum);
-            return due.days().stream().filter(d -> !d.equals(due.canWait())).toList();
-          });
-        }).compose(days -> {
+        chain = chain.compose(x -> due(site, now)).compose(due -> toRun(due, machine, counts)).compose(days -> {
           Future<Void> done = Future.succeededFuture();
           for (LocalDate day : days) {
             if (dryRun) {
@@ -308,6 +293,26 @@ final class Rollups {
       }
       return chain;
     }).map(v -> dryRun ? new Jobs.Report(Map.of(), List.copyOf(would)) : Jobs.Report.of(counts));
+  }
+
+  /** The due days to roll up now: all of them, but for today's refresh if it may wait and the machine is busy. */
+  private static Future<List<LocalDate>> toRun(Due due, Supplier<Future<Boolean>> machine, Map<String, Long> counts) {
+    if (due.canWait() == null) {
+      return Future.succeededFuture(due.days());
+    }
+    return machine.get().map(busy -> {
+      if (!busy) {
+        return due.days();
+      }
+      counts.merge("deferred", 1L, Long::sum);
+      return due.days().stream().filter(d -> !d.equals(due.canWait())).toList();
+    });
+  }
+
+  /** {@code busy}, asked on first use only and then remembered: the machine is asked at most once a run. */
+  private static Supplier<Future<Boolean>> once(Supplier<Future<Boolean>> busy) {
+    AtomicReference<Future<Boolean>> asked = new AtomicReference<>();
+    return () -> asked.updateAndGet(f -> f != null ? f : busy.get().otherwise(false));
   }
 
   /**

@@ -48,9 +48,7 @@ public final class Statistics {
    * the next quiet moment; a run with nothing due is a few index probes. Retention twice a day.
    */
   public void schedule(Jobs jobs) {
-    Duration every = refresh.dividedBy(6);
-    every = every.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10)
-        : every.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : every;
+    Duration every = Duration.ofMillis(Math.max(10_000, Math.min(300_000, refresh.toMillis() / 6)));
     jobs.schedule("stats-rollup", Duration.ofSeconds(5), every, dryRun -> rollups.runDue(dryRun, busy));
     jobs.schedule("terminal-retention", Duration.ofMinutes(1), Duration.ofHours(12), retention::run);
   }
