@@ -190,8 +190,8 @@ stop_heap_sampler() {
 }
 
 # diagnostics RUN PID: while load run RUN measures, samples where the CPU goes: per-process CPU over the
-# measured window (server PID, load generator, PostgreSQL, other), a per-thread top and a thread dump of the
-# server at mid-window; with BENCH_JFR=1 also a Java Flight Recorder profile of the server over the window.
+# measured window (server PID, load generator, PostgreSQL, other), a per-thread top of the server at mid-window
+# and a thread dump as the window ends; with BENCH_JFR=1 also a Java Flight Recorder profile of the server over the window.
 diagnostics() {
   [ "$BENCH_DIAG" = 1 ] || return 0
   local run=$1 server=$2 warm dur
@@ -211,9 +211,12 @@ diagnostics() {
     cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-start.txt"
     sleep_until $(( t0 + warm + dur / 2 - 3 ))
     top -b -H -n 2 -d 3 -w 200 -p "$server" >"$RUN_DIR/top-threads-$run.txt" 2>&1
-    jcmd "$server" Thread.print >"$RUN_DIR/thread-dump-$run.txt" 2>&1
     sleep_until $(( t0 + warm + dur - 1 ))
     cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-end.txt"
+    # after the window: jcmd is a JVM of its own (half a second of CPU) and the dump a safepoint; in the window
+    # they made the slowest second of the run
+    sleep_until $(( t0 + warm + dur ))
+    jcmd "$server" Thread.print >"$RUN_DIR/thread-dump-$run.txt" 2>&1
     cpu_split "$RUN_DIR/cpu-$run-start.txt" "$RUN_DIR/cpu-$run-end.txt" >"$RUN_DIR/cpu-$run.txt"
   ) &
   DIAG_PID=$!

@@ -23,14 +23,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * A closed-loop HTTP/1.1 load generator: {@code --connections} keep-alive connections, each sending its next
- * request as soon as the previous one is answered, for {@code --warmup} then {@code --duration}. Latency and
- * statuses count for requests started after the warm-up; totals and recorded ids cover the whole run.
+ * An HTTP/1.1 load generator over {@code --connections} keep-alive connections, for {@code --warmup} then
+ * {@code --duration}. By default a closed loop: each connection sends its next request as soon as the previous
+ * one is answered, which finds the server's throughput (and makes latency the number of connections divided by
+ * it). With {@code --rate R} an open loop: requests fall due R times a second whatever the answers, wait for a
+ * free connection when all are busy, and their latency counts from when they fell due, so a stall shows in the
+ * percentiles instead of slowing the senders down. Latency and statuses count for requests started (or due)
+ * after the warm-up; totals and recorded ids cover the whole run.
  */
 public final class LoadGen {
   private static final Set<String> OPTIONS = Set.of("url", "method", "connections", "duration", "warmup",
       "body-file", "content-type", "scenario", "expect", "out", "record", "event-loops", "max-requests", "timeout",
-      "site", "ips", "tokens", "synthetic-token-length", "consent-path", "label");
+      "site", "ips", "tokens", "synthetic-token-length", "consent-path", "label", "rate");
 
   private static final SecureRandom SEEDS = new SecureRandom();
 
@@ -52,6 +56,10 @@ public final class LoadGen {
     Set<Integer> expect = args.statuses("expect", Set.of(200, 201, 202, 204));
     String out = args.string("out", null);
     String record = args.string("record", null);
+    double rate = args.decimal("rate", 0);
+    if (rate < 0 || rate > 1_000_000) {
+      throw new Args.Invalid("--rate must be between 0 (closed loop) and 1000000 requests/s");
+    }
     if (duration.isZero()) {
       throw new Args.Invalid("--duration must be more than 0");
     }
@@ -66,18 +74,19 @@ public final class LoadGen {
         warmup.toMillis() / 1000.0, duration.toMillis() / 1000.0);
     System.out.flush();
     Plan plan = new Plan(target, method, start + warmup.toNanos(), start + warmup.toNanos() + duration.toNanos(),
-        timeout.toMillis(), new AtomicLong(maxRequests), record != null);
+        timeout.toMillis(), new AtomicLong(maxRequests), record != null, rate);
     CountDownLatch finished = new CountDownLatch(connections);
     List<Tally> tallies = new ArrayList<>();
     for (int i = 0; i < loops; i++) {
-      tallies.add(new Tally());
+      tallies.add(new Tally(plan.measureFromNanos()));
     }
     AtomicInteger lane = new AtomicInteger();
     vertx.deployVerticle(() -> {
       int i = lane.getAndIncrement();
       int share = connections / loops + (i < connections % loops ? 1 : 0);
       // never the same seed twice: event ids must not repeat across runs (the gateway drops ids it saw in 24 h)
-      return new Lane(plan, scenario, share, tallies.get(i), finished, SEEDS.nextLong());
+      return new Lane(plan, scenario, share, plan.rate() * share / connections, tallies.get(i), finished,
+          SEEDS.nextLong());
     }, new DeploymentOptions().setInstances(loops));
 
     long waitMs = warmup.plus(duration).plus(timeout).plusSeconds(10).toMillis();
@@ -87,7 +96,7 @@ public final class LoadGen {
     } catch (Exception ignored) {
       // the numbers are taken anyway
     }
-    Tally all = new Tally();
+    Tally all = new Tally(plan.measureFromNanos());
     tallies.forEach(all::merge);
     double seconds = Math.max(plan.endNanos(), all.lastMeasuredEnd) - plan.measureFromNanos();
     seconds = seconds / 1e9;
@@ -139,6 +148,7 @@ public final class LoadGen {
         .put("url", plan.target().toString())
         .put("method", plan.method().name())
         .put("connections", connections)
+        .put("rate", plan.paced() ? plan.rate() : null)
         .put("eventLoops", loops)
         .put("warmupSeconds", warmup.toMillis() / 1000.0)
         .put("durationSeconds", duration.toMillis() / 1000.0)
@@ -157,6 +167,7 @@ public final class LoadGen {
             .put("p999", ms(h.getValueAtPercentile(99.9)))
             .put("max", ms(h.getMaxValue()))
             .put("mean", round(h.getMean() / 1000.0)))
+        .put("perSecond", all.perSecond((int) Math.ceil(duration.toMillis() / 1000.0)))
         .put("status", Tally.statuses(all.measuredStatus))
         .put("failures", new JsonObject(new java.util.LinkedHashMap<>(all.failures)))
         .put("total", new JsonObject()
@@ -168,13 +179,16 @@ public final class LoadGen {
 
   private static void print(JsonObject r) {
     JsonObject l = r.getJsonObject("latencyMs");
-    System.out.printf(Locale.ROOT, "load %s %s %s: %d connections, %d event loop(s), %.1f s after %.1f s warm-up%n",
-        r.getString("label"), r.getString("method"), r.getString("url"), r.getInteger("connections"),
+    String pace = r.getValue("rate") == null ? "closed loop" : fmt("open loop at %.1f/s", r.getDouble("rate"));
+    System.out.printf(Locale.ROOT, "load %s %s %s: %d connections (%s), %d event loop(s), %.1f s after %.1f s warm-up%n",
+        r.getString("label"), r.getString("method"), r.getString("url"), r.getInteger("connections"), pace,
         r.getInteger("eventLoops"), r.getDouble("durationSeconds"), r.getDouble("warmupSeconds"));
     System.out.printf(Locale.ROOT, "  requests %d (%.1f/s), expected %d (%.1f/s), errors %d%n", r.getLong("requests"),
         r.getDouble("rps"), r.getLong("expected"), r.getDouble("expectedRps"), r.getLong("errors"));
     System.out.printf(Locale.ROOT, "  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", l.getDouble("p50"),
         l.getDouble("p90"), l.getDouble("p99"), l.getDouble("max"));
+    System.out.println("  slowest answer per second (ms): " + r.getJsonObject("perSecond").getJsonArray("maxMs")
+        .encode());
     System.out.println("  status " + r.getJsonObject("status").encode() + "  whole run " + r.getJsonObject("total")
         .encode());
     if (!r.getJsonObject("failures").isEmpty()) {
@@ -187,6 +201,10 @@ public final class LoadGen {
       Files.createDirectories(path.getParent());
     }
     Files.writeString(path, json.encodePrettily() + "\n");
+  }
+
+  private static String fmt(String format, Object... values) {
+    return String.format(Locale.ROOT, format, values);
   }
 
   private static double ms(long micros) {

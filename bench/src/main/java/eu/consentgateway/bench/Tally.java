@@ -1,5 +1,6 @@
 package eu.consentgateway.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,14 @@ import org.HdrHistogram.Histogram;
 final class Tally {
   private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
 
+  private static final int SECONDS = 3600;
+
   final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
+  // per second of the measured window (by start, or due, time): the slowest answer and the count, to tell a
+  // stall from a spread
+  final long[] secondMaxMicros = new long[SECONDS];
+  final long[] secondCount = new long[SECONDS];
+  private final long measureFromNanos;
   final long[] measuredStatus = new long[600];
   final long[] totalStatus = new long[600];
   final Map<String, Long> failures = new TreeMap<>();
@@ -25,12 +33,20 @@ final class Tally {
   long totalFailures;
   long lastMeasuredEnd;
 
+  Tally(long measureFromNanos) {
+    this.measureFromNanos = measureFromNanos;
+  }
+
   void answered(int status, boolean measured, long startNanos, long endNanos) {
     int s = status >= 0 && status < 600 ? status : 0;
     totalStatus[s]++;
     if (measured) {
       measuredStatus[s]++;
-      latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (endNanos - startNanos) / 1000)));
+      long micros = Math.min(HIGHEST_MICROS, Math.max(0, (endNanos - startNanos) / 1000));
+      latency.recordValue(micros);
+      int second = (int) Math.min(SECONDS - 1, Math.max(0, (startNanos - measureFromNanos) / 1_000_000_000L));
+      secondMaxMicros[second] = Math.max(secondMaxMicros[second], micros);
+      secondCount[second]++;
       lastMeasuredEnd = Math.max(lastMeasuredEnd, endNanos);
     }
   }
@@ -48,6 +64,10 @@ final class Tally {
 
   void merge(Tally other) {
     latency.add(other.latency);
+    for (int i = 0; i < SECONDS; i++) {
+      secondMaxMicros[i] = Math.max(secondMaxMicros[i], other.secondMaxMicros[i]);
+      secondCount[i] += other.secondCount[i];
+    }
     for (int i = 0; i < 600; i++) {
       measuredStatus[i] += other.measuredStatus[i];
       totalStatus[i] += other.totalStatus[i];
@@ -57,6 +77,17 @@ final class Tally {
     measuredFailures += other.measuredFailures;
     totalFailures += other.totalFailures;
     lastMeasuredEnd = Math.max(lastMeasuredEnd, other.lastMeasuredEnd);
+  }
+
+  /** The measured window second by second: answers and the slowest of them (ms). */
+  JsonObject perSecond(int seconds) {
+    JsonArray count = new JsonArray();
+    JsonArray maxMs = new JsonArray();
+    for (int i = 0; i < Math.min(seconds, SECONDS); i++) {
+      count.add(secondCount[i]);
+      maxMs.add(Math.round(secondMaxMicros[i] / 100.0) / 10.0);
+    }
+    return new JsonObject().put("answers", count).put("maxMs", maxMs);
   }
 
   static long sum(long[] counts) {
