@@ -43,7 +43,7 @@ public final class CollectRoutes {
   private final Clock clock;
   private final RateLimiter limiter;
   private final ClientAddress addresses;
-  private final ThreadLocal<BatchWriter<CollectStore.Item, Void>> writers;
+  private final BatchWriter<CollectStore.Item, Void> writer;
 
   public CollectRoutes(SiteRegistry sites, Consents consents, Pool terminalPool, Pool gatewayPool, RedisBus redis,
       UserAgents userAgents, GeoIp geo, ClientAddress addresses, Clock clock, RateLimiter limiter,
@@ -56,7 +56,9 @@ public final class CollectRoutes {
     this.limiter = limiter;
     this.addresses = addresses;
     CollectStore store = new CollectStore(terminalPool);
-    this.writers = ThreadLocal.withInitial(() -> store.writer(writes)); // one per event loop, as for consents
+    // one writer for every event loop: one commit in flight gathers what all of them accepted meanwhile, so
+    // PostgreSQL commits half as often as with a writer per loop (its cost per commit is most of its cost)
+    this.writer = store.writer(writes);
   }
 
   public void mount(Router router) {
@@ -106,7 +108,7 @@ public final class CollectRoutes {
       TerminalEvent event = enricher.enrich(beacon, ctx, now, salt.hash(daySalt, site.id(), claims.subjectId()));
       List<OutboxRow> deliveries = site.destinations().isEmpty() ? List.of()
           : Outbox.plan(site, claims.granted(), claims.consentId(), payload(event), now);
-      return writers.get().submit(new CollectStore.Item(event, deliveries)).map(true);
+      return writer.submit(new CollectStore.Item(event, deliveries)).map(true);
     });
   }
 

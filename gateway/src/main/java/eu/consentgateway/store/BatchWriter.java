@@ -1,6 +1,5 @@
 package eu.consentgateway.store;
 
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,13 +26,6 @@ public final class BatchWriter<T, R> {
   private int inFlight;
 
   private record Pending<T, R>(T item, Promise<R> promise, Context context) {
-    void settle(AsyncResult<R> result) {
-      if (context == null || Vertx.currentContext() == context) {
-        promise.handle(result);
-      } else {
-        context.runOnContext(v -> promise.handle(result));
-      }
-    }
   }
 
   private final WriteHealth health;
@@ -128,11 +120,48 @@ public final class BatchWriter<T, R> {
         return Future.join(write(batch.subList(0, half), retried), write(batch.subList(half, batch.size()), retried))
             .mapEmpty();
       }
-      Throwable cause = ar.failed() ? SqlErrors.translate(ar.cause()) : null;
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).settle(ar.succeeded() ? Future.succeededFuture(ar.result().get(i)) : Future.failedFuture(cause));
-      }
+      settle(batch, ar.succeeded() ? ar.result() : null, ar.failed() ? SqlErrors.translate(ar.cause()) : null);
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * Completes each item on the context that submitted it, hopping once per context rather than once per item
+   * (a batch holds the items of a few event loops; its answer arrives on one of them).
+   */
+  private static <T, R> void settle(List<Pending<T, R>> batch, List<R> results, Throwable cause) {
+    List<Context> contexts = new ArrayList<>(2);
+    List<List<Integer>> members = new ArrayList<>(2);
+    for (int i = 0; i < batch.size(); i++) {
+      Context context = batch.get(i).context();
+      int k = contexts.indexOf(context);
+      if (k < 0) {
+        k = contexts.size();
+        contexts.add(context);
+        members.add(new ArrayList<>());
+      }
+      members.get(k).add(i);
+    }
+    for (int k = 0; k < contexts.size(); k++) {
+      Context context = contexts.get(k);
+      List<Integer> indexes = members.get(k);
+      if (context == null || Vertx.currentContext() == context) {
+        complete(batch, indexes, results, cause);
+      } else {
+        context.runOnContext(v -> complete(batch, indexes, results, cause));
+      }
+    }
+  }
+
+  private static <T, R> void complete(List<Pending<T, R>> batch, List<Integer> indexes, List<R> results,
+      Throwable cause) {
+    for (int i : indexes) {
+      Promise<R> promise = batch.get(i).promise();
+      if (results == null) {
+        promise.fail(cause);
+      } else {
+        promise.complete(results.get(i));
+      }
+    }
   }
 }

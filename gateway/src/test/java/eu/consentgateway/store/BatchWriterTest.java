@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.support.TestGateway;
 import eu.consentgateway.support.TestStores;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -53,6 +57,74 @@ class BatchWriterTest {
       TestGateway.await(vertx.close());
       TestStores.execute("DROP TABLE public." + table);
     }
+  }
+
+  @Test
+  void eachItemOfABatchFromSeveralEventLoopsIsAnsweredOnItsOwnLoopWithItsOwnResult() {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(3));
+    try {
+      VertxInternal internal = (VertxInternal) vertx;
+      Context a = internal.createEventLoopContext();
+      Context b = internal.createEventLoopContext();
+      Context store = internal.createEventLoopContext(); // where the "database" answers, as a pool connection would
+      Promise<Void> gate = Promise.promise();
+      BatchWriter<Integer, Integer> writer = new BatchWriter<>(64, 1, null, items -> {
+        List<Integer> answers = new ArrayList<>();
+        items.forEach(i -> answers.add(i * 10));
+        Promise<List<Integer>> written = Promise.promise();
+        (items.contains(-1) ? gate.future() : Future.<Void>succeededFuture())
+            .onComplete(v -> store.runOnContext(x -> written.complete(answers)));
+        return written.future();
+      });
+      // the first write holds the writer; what both loops submit meanwhile goes into one batch, interleaved
+      Future<Integer> first = TestGateway.await(submitOn(a, writer, List.of(-1))).get(0);
+      List<Future<Integer>> fromA = new ArrayList<>();
+      List<Future<Integer>> fromB = new ArrayList<>();
+      List<Thread> threadsA = Collections.synchronizedList(new ArrayList<>());
+      List<Thread> threadsB = Collections.synchronizedList(new ArrayList<>());
+      for (int round = 0; round < 3; round++) {
+        fromA.addAll(TestGateway.await(submitOn(a, writer, List.of(round * 4, round * 4 + 1))));
+        fromB.addAll(TestGateway.await(submitOn(b, writer, List.of(round * 4 + 2, round * 4 + 3))));
+      }
+      fromA.forEach(f -> f.onComplete(r -> threadsA.add(Thread.currentThread())));
+      fromB.forEach(f -> f.onComplete(r -> threadsB.add(Thread.currentThread())));
+      Thread loopA = TestGateway.await(threadOf(a));
+      Thread loopB = TestGateway.await(threadOf(b));
+      gate.complete();
+      TestGateway.await(Future.join(new ArrayList<>(fromA)).compose(x -> Future.join(new ArrayList<>(fromB))));
+      assertEquals(-10, TestGateway.await(first));
+      for (int round = 0; round < 3; round++) {
+        assertEquals(round * 40, fromA.get(2 * round).result());
+        assertEquals(round * 40 + 10, fromA.get(2 * round + 1).result());
+        assertEquals(round * 40 + 20, fromB.get(2 * round).result());
+        assertEquals(round * 40 + 30, fromB.get(2 * round + 1).result());
+      }
+      TestGateway.await(vertx.timer(50));
+      assertEquals(6, threadsA.size());
+      assertEquals(6, threadsB.size());
+      assertTrue(threadsA.stream().allMatch(t -> t == loopA), "A's items answered on " + threadsA);
+      assertTrue(threadsB.stream().allMatch(t -> t == loopB), "B's items answered on " + threadsB);
+    } finally {
+      TestGateway.await(vertx.close());
+    }
+  }
+
+  /** Submits {@code items} from {@code context}; the futures, once submitted. */
+  private static Future<List<Future<Integer>>> submitOn(Context context, BatchWriter<Integer, Integer> writer,
+      List<Integer> items) {
+    Promise<List<Future<Integer>>> submitted = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Integer>> futures = new ArrayList<>();
+      items.forEach(i -> futures.add(writer.submit(i)));
+      submitted.complete(futures);
+    });
+    return submitted.future();
+  }
+
+  private static Future<Thread> threadOf(Context context) {
+    Promise<Thread> thread = Promise.promise();
+    context.runOnContext(v -> thread.complete(Thread.currentThread()));
+    return thread.future();
   }
 
   private static String hex(String s) {
