@@ -57,7 +57,7 @@ public final class CollectRoutes {
     this.addresses = addresses;
     CollectStore store = new CollectStore(terminalPool);
     // one writer for every event loop: one commit in flight gathers what all of them accepted meanwhile, so
-    // PostgreSQL commits half as often as with a writer per loop (its cost per commit is most of its cost)
+    // PostgreSQL commits less often than with a writer per loop, and much of its work is per commit
     this.writer = store.writer(writes);
   }
 
