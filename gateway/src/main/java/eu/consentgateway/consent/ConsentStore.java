@@ -58,7 +58,7 @@ final class ConsentStore {
     this.pool = pool;
   }
 
-  /** One writer per event loop; each item's future says whether its row was inserted. */
+  /** One writer for every event loop; each item's future says whether its row was inserted. */
   BatchWriter<ConsentRecord, Boolean> eventWriter(WriteHealth health) {
     return new BatchWriter<>(512, 1, health, this::insertAll);
   }

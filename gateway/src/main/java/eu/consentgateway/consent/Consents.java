@@ -50,8 +50,8 @@ public final class Consents {
   private final ConsentTokens tokens;
   private final Clock clock;
   private final MeterRegistry metrics;
-  private final ThreadLocal<BatchWriter<ConsentRecord, Boolean>> writers;
-  private final ThreadLocal<BatchWriter<ConsentStore.Notice, Void>> noticeWriters;
+  private final BatchWriter<ConsentRecord, Boolean> writer;
+  private final BatchWriter<ConsentStore.Notice, Void> noticeWriter;
   private volatile Overrides overrides = Overrides.NONE;
 
   public Consents(Pool pool, RedisBus bus, ConsentTokens tokens, Clock clock,
@@ -63,8 +63,9 @@ public final class Consents {
     this.metrics = metrics;
     // one group-committing writer per event loop, one write in flight each: measured best on 2 cores
     // (bench/run-consents.sh), against one shared writer with one or two writes in flight
-    this.writers = ThreadLocal.withInitial(() -> store.eventWriter(writes));
-    this.noticeWriters = ThreadLocal.withInitial(() -> store.noticeWriter(writes));
+    // one writer of each for every event loop, as for beacons: fewer, larger commits
+    this.writer = store.eventWriter(writes);
+    this.noticeWriter = store.noticeWriter(writes);
   }
 
   /** Purposes refused whatever the banner said (opposition of an account holder); set once at start-up. */
@@ -113,7 +114,7 @@ public final class Consents {
 
   Future<UUID> notice(Site site, String policyVersion, String locale) {
     UUID id = UUID.randomUUID();
-    return noticeWriters.get().submit(new ConsentStore.Notice(id, site.id(), policyVersion, site.textHash(locale),
+    return noticeWriter.submit(new ConsentStore.Notice(id, site.id(), policyVersion, site.textHash(locale),
         locale, now())).map(v -> id);
   }
 
@@ -155,7 +156,7 @@ public final class Consents {
   }
 
   private Future<Issued> write(ConsentRecord record, Optional<ConsentRecord> prev) {
-    return writers.get().submit(record).compose(inserted -> {
+    return writer.submit(record).compose(inserted -> {
       if (inserted) {
         prev.ifPresent(p -> revocations.revoke(p.consentId()));
         Meters.counter(metrics, "cg_consent_events_total", "Consent ledger events recorded, by method and kind",
