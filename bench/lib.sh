@@ -191,7 +191,8 @@ stop_heap_sampler() {
 
 # diagnostics RUN PID: while load run RUN measures, samples where the CPU goes: per-process CPU over the
 # measured window (server PID, load generator, PostgreSQL, other), a per-thread top of the server at mid-window
-# and a thread dump as the window ends; with BENCH_JFR=1 also a Java Flight Recorder profile of the server over the window.
+# and a thread dump as the window ends; with BENCH_JFR=1 also a Java Flight Recorder profile of the server over
+# the window.
 diagnostics() {
   [ "$BENCH_DIAG" = 1 ] || return 0
   local run=$1 server=$2 warm dur
@@ -203,19 +204,22 @@ diagnostics() {
       sleep 0.5
     done
     local t0=$SECONDS
+    # the CPU snapshots (a shell walk of /proc, a few tenths of a second of one core) are taken just outside the
+    # window, 3 s before it and as it ends, so the split covers the window and the warm-up's last 3 s: taken
+    # inside, they made the slowest first and last seconds of every run
+    sleep_until $(( t0 + warm - 3 ))
+    cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-start.txt"
     sleep_until $(( t0 + warm ))
     if [ "${BENCH_JFR:-0}" = 1 ]; then
       jcmd "$server" JFR.start name=bench settings=profile duration="$((dur - 2))s" \
         filename="$RUN_DIR/$run.jfr" >/dev/null 2>&1
     fi
-    cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-start.txt"
     sleep_until $(( t0 + warm + dur / 2 - 3 ))
     top -b -H -n 2 -d 3 -w 200 -p "$server" >"$RUN_DIR/top-threads-$run.txt" 2>&1
-    sleep_until $(( t0 + warm + dur - 1 ))
-    cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-end.txt"
-    # after the window: jcmd is a JVM of its own (half a second of CPU) and the dump a safepoint; in the window
-    # they made the slowest second of the run
     sleep_until $(( t0 + warm + dur ))
+    cpu_snapshot "$server" >"$RUN_DIR/cpu-$run-end.txt"
+    # after the window too: jcmd is a JVM of its own (half a second of CPU) and the dump a safepoint; in the
+    # window they made the slowest second of the run
     jcmd "$server" Thread.print >"$RUN_DIR/thread-dump-$run.txt" 2>&1
     cpu_split "$RUN_DIR/cpu-$run-start.txt" "$RUN_DIR/cpu-$run-end.txt" >"$RUN_DIR/cpu-$run.txt"
   ) &

@@ -87,6 +87,7 @@ fi
 
 echo
 java -jar "$BENCH_JAR" report --kind collect --bare "$RUN_DIR/bare.json" --consented "$RUN_DIR/consented.json" \
-  --paced "$RUN_DIR/paced.json" --unconsented "$RUN_DIR/unconsented.json" --rows "$rows" --ids-found "$found" --heap-max-mb "$HEAP_MAX_MB" \
-  --heap-detail "$HEAP_DETAIL" --cpu "bare: $BARE_CPU; consented: $CONSENTED_CPU; paced: $PACED_CPU; unconsented: $CPU_SPLIT" \
+  --paced "$RUN_DIR/paced.json" --unconsented "$RUN_DIR/unconsented.json" --rows "$rows" --ids-found "$found" \
+  --heap-max-mb "$HEAP_MAX_MB" --heap-detail "$HEAP_DETAIL" \
+  --cpu "bare: $BARE_CPU; consented: $CONSENTED_CPU; paced: $PACED_CPU; unconsented: $CPU_SPLIT" \
   --db "$DB_WORK" --commit "$COMMIT" --out "$RESULT" ${BENCH_STRICT:+--strict}

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One event loop's share of the connections. Closed loop: each connection sends, waits for the whole answer,
- * sends the next. Open loop (a paced plan): this lane's share of the rate falls due on a 1 ms timer and each
+ * sends the next. Open loop (a paced plan): this lane's share of the rate falls due at even intervals and each
  * due request takes a free connection or waits for one (at most 8 per connection wait; beyond that it counts
  * as a failure). Either way at most one request is outstanding per connection (keep-alive, no pipelining).
  */

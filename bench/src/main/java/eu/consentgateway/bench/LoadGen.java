@@ -180,7 +180,8 @@ public final class LoadGen {
   private static void print(JsonObject r) {
     JsonObject l = r.getJsonObject("latencyMs");
     String pace = r.getValue("rate") == null ? "closed loop" : fmt("open loop at %.1f/s", r.getDouble("rate"));
-    System.out.printf(Locale.ROOT, "load %s %s %s: %d connections (%s), %d event loop(s), %.1f s after %.1f s warm-up%n",
+    System.out.printf(Locale.ROOT,
+        "load %s %s %s: %d connections (%s), %d event loop(s), %.1f s after %.1f s warm-up%n",
         r.getString("label"), r.getString("method"), r.getString("url"), r.getInteger("connections"), pace,
         r.getInteger("eventLoops"), r.getDouble("durationSeconds"), r.getDouble("warmupSeconds"));
     System.out.printf(Locale.ROOT, "  requests %d (%.1f/s), expected %d (%.1f/s), errors %d%n", r.getLong("requests"),

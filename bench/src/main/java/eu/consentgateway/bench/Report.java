@@ -17,9 +17,8 @@ import java.util.Set;
  * from the database, 1 with {@code --strict} when another target is missed.
  */
 public final class Report {
-  private static final Set<String> OPTIONS = Set.of("kind", "bare", "gateway", "consented", "paced", "unconsented", "rows",
-      "ids-found", "heap-max-mb", "heap-detail", "cpu", "db", "commit",
-      "out");
+  private static final Set<String> OPTIONS = Set.of("kind", "bare", "gateway", "consented", "paced", "unconsented",
+      "rows", "ids-found", "heap-max-mb", "heap-detail", "cpu", "db", "commit", "out");
   private static final double CONSENTS_PER_SECOND = 5000;
   private static final double CONSENTED_SHARE = 0.25;
   private static final double CONSENTED_P99_MS = 25;
