@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -130,27 +132,17 @@ public final class BatchWriter<T, R> {
    * (a batch holds the items of a few event loops; its answer arrives on one of them).
    */
   private static <T, R> void settle(List<Pending<T, R>> batch, List<R> results, Throwable cause) {
-    List<Context> contexts = new ArrayList<>(2);
-    List<List<Integer>> members = new ArrayList<>(2);
+    Map<Context, List<Integer>> byContext = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
-      Context context = batch.get(i).context();
-      int k = contexts.indexOf(context);
-      if (k < 0) {
-        k = contexts.size();
-        contexts.add(context);
-        members.add(new ArrayList<>());
-      }
-      members.get(k).add(i);
+      byContext.computeIfAbsent(batch.get(i).context(), c -> new ArrayList<>()).add(i);
     }
-    for (int k = 0; k < contexts.size(); k++) {
-      Context context = contexts.get(k);
-      List<Integer> indexes = members.get(k);
+    byContext.forEach((context, indexes) -> {
       if (context == null || Vertx.currentContext() == context) {
         complete(batch, indexes, results, cause);
       } else {
         context.runOnContext(v -> complete(batch, indexes, results, cause));
       }
-    }
+    });
   }
 
   private static <T, R> void complete(List<Pending<T, R>> batch, List<Integer> indexes, List<R> results,

@@ -68,7 +68,9 @@ class BatchWriterTest {
       Context b = internal.createEventLoopContext();
       Context store = internal.createEventLoopContext(); // where the "database" answers, as a pool connection would
       Promise<Void> gate = Promise.promise();
+      List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
       BatchWriter<Integer, Integer> writer = new BatchWriter<>(64, 1, null, items -> {
+        batches.add(List.copyOf(items));
         List<Integer> answers = new ArrayList<>();
         items.forEach(i -> answers.add(i * 10));
         Promise<List<Integer>> written = Promise.promise();
@@ -99,7 +101,8 @@ class BatchWriterTest {
         assertEquals(round * 40 + 20, fromB.get(2 * round).result());
         assertEquals(round * 40 + 30, fromB.get(2 * round + 1).result());
       }
-      TestGateway.await(vertx.timer(50));
+      // the gated item alone, then all twelve in one batch, in the order they were submitted
+      assertEquals(List.of(List.of(-1), List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)), batches);
       assertEquals(6, threadsA.size());
       assertEquals(6, threadsB.size());
       assertTrue(threadsA.stream().allMatch(t -> t == loopA), "A's items answered on " + threadsA);
