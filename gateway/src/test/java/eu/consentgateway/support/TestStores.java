@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Assertions;
 public final class TestStores {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
   public static final String TOKEN_SECRET = "test-token-secret-0123456789-abcdefghijklmnop";
+  private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet(); // see freePort
   /** One database per concurrent checkout: {@code CG_TEST_DATABASE} (default {@code consent_gateway_test}). */
   private static final String DATABASE = databaseName();
   private static final PgUrl PG = ConfigLoader.load(Map.of("CG_PG_URL",
@@ -89,12 +92,23 @@ public final class TestStores {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * A port free now and never handed out before in this JVM: the kernel may give the same ephemeral port to two
+   * calls in a row once the first socket is closed (a gateway's HTTP and management ports came out equal).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      if (GIVEN_PORTS.add(port)) {
+        return port;
+      }
     }
+    throw new IllegalStateException("no free port that was not handed out already, in 100 tries");
   }
 
   /** Runs a counting query over JDBC, as an auditor would. */
