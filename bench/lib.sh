@@ -349,7 +349,7 @@ measure() {
   log "measuring $name ($WARMUP warm-up + $DURATION, load generator: $LOADGEN)"
   local tool=load
   if [ "$LOADGEN" = wrk ]; then tool=wrk; fi
-  java -Xms256m -Xmx1g -jar "$BENCH_JAR" "$tool" --label "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
+  java -Xms1g -Xmx1g -jar "$BENCH_JAR" "$tool" --label "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
     --warmup "$WARMUP" --event-loops "$LOADGEN_LOOPS" --out "$RUN_DIR/$name.json" "$@" >"$RUN_DIR/$name.txt" 2>&1 &
   LOAD_PID=$!
   wait "$LOAD_PID" || rc=$?

@@ -6,7 +6,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -105,7 +104,7 @@ public final class LoadGen {
         expect);
     result.put("unfinishedConnections", done ? 0 : finished.getCount());
     if (record != null) {
-      Files.write(Path.of(record), all.recorded, StandardCharsets.UTF_8);
+      all.recorded.write(Path.of(record));
       result.put("recorded", new JsonObject().put("file", record).put("count", all.recorded.size()));
     }
     print(result);

@@ -2,8 +2,6 @@ package eu.consentgateway.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +26,7 @@ final class Tally {
   final long[] measuredStatus = new long[600];
   final long[] totalStatus = new long[600];
   final Map<String, Long> failures = new TreeMap<>();
-  final List<String> recorded = new ArrayList<>();
+  final RecordedIds recorded = new RecordedIds();
   long measuredFailures;
   long totalFailures;
   long lastMeasuredEnd;
