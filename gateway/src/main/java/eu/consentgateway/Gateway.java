@@ -129,7 +129,7 @@ public final class Gateway {
         .build();
     Database db = new Database(vertx, config.pg(), config.timeouts());
     RedisBus redis = new RedisBus(vertx, config.redisUrl(), config.redisPrefix(), config.timeouts().redisCommand());
-    WriteHealth writes = new WriteHealth(config.timeouts().pgQuery().multipliedBy(2).plusSeconds(1));
+    WriteHealth writes = new WriteHealth(config.timeouts().pgQuery().multipliedBy(2).plusSeconds(1), metrics);
     Readiness readiness = new Readiness(db, redis, writes);
     SiteRegistry sites = new SiteRegistry(vertx, db.gateway(), redis, clock);
     ClientAddress addresses = new ClientAddress(config.trustedProxies());

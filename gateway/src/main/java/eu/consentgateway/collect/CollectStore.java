@@ -56,7 +56,7 @@ final class CollectStore {
   }
 
   BatchWriter<Item, Void> writer(WriteHealth health) {
-    return new BatchWriter<>(1024, 1, health, this::write);
+    return new BatchWriter<>("collect", 1024, 1, health, this::write);
   }
 
   private Future<List<Void>> write(List<Item> items) {

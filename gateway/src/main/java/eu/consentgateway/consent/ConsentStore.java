@@ -60,11 +60,11 @@ final class ConsentStore {
 
   /** One writer for every event loop; each item's future says whether its row was inserted. */
   BatchWriter<ConsentRecord, Boolean> eventWriter(WriteHealth health) {
-    return new BatchWriter<>(512, 1, health, this::insertAll);
+    return new BatchWriter<>("consents", 512, 1, health, this::insertAll);
   }
 
   BatchWriter<Notice, Void> noticeWriter(WriteHealth health) {
-    return new BatchWriter<>(512, 1, health, this::insertNotices);
+    return new BatchWriter<>("notices", 512, 1, health, this::insertNotices);
   }
 
   private Future<List<Boolean>> insertAll(List<ConsentRecord> records) {

@@ -21,6 +21,7 @@ import java.util.function.Function;
  * @param <R> what each item's caller gets back, in the same order as the items
  */
 public final class BatchWriter<T, R> {
+  private final String name;
   private final Function<List<T>, Future<List<R>>> write;
   private final int maxBatch;
   private final int maxInFlight;
@@ -33,8 +34,13 @@ public final class BatchWriter<T, R> {
   private final WriteHealth health;
   static final long RETRY_DELAY_MS = 250;
 
-  /** {@code health} hears of every write's start and outcome (readiness reads it); may be null. */
-  public BatchWriter(int maxBatch, int maxInFlight, WriteHealth health, Function<List<T>, Future<List<R>>> write) {
+  /**
+   * {@code name} is this writer's label in the metrics; {@code health} hears of every write's start and outcome
+   * (readiness reads it, and times the writes); may be null.
+   */
+  public BatchWriter(String name, int maxBatch, int maxInFlight, WriteHealth health,
+      Function<List<T>, Future<List<R>>> write) {
+    this.name = name;
     this.write = write;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
@@ -103,7 +109,7 @@ public final class BatchWriter<T, R> {
     }
     return result.transform(ar -> {
       if (health != null) {
-        health.finished(token, ar.cause());
+        health.finished(name, token, items.size(), ar.cause());
       }
       if (ar.failed() && !retried && Outages.store(ar.cause()) != null && !(ar.cause() instanceof
           java.util.concurrent.TimeoutException)) {

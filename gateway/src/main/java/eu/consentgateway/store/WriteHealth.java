@@ -1,30 +1,49 @@
 package eu.consentgateway.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Whether writes go through, as the batch writers see them: readiness asks it, because PostgreSQL can answer
- * {@code SELECT 1} while the tables the beacons write to are locked or the disk is full.
+ * {@code SELECT 1} while the tables the beacons write to are locked or the disk is full. With a registry it
+ * also times every write by writer ({@code cg_store_write_seconds}, {@code cg_store_write_rows}): a writer
+ * whose seconds grow by about one a second always has its write in flight, and is what limits throughput.
  */
 public final class WriteHealth {
   private final Map<Object, Long> inFlight = new ConcurrentHashMap<>();
   private final long stuckNanos;
+  private final MeterRegistry metrics;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> rows = new ConcurrentHashMap<>();
   private volatile long lastSuccess = System.nanoTime();
   private volatile long lastFailure;
 
-  /** A write running longer than {@code stuckAfter} counts as stuck. */
-  public WriteHealth(Duration stuckAfter) {
+  /** A write running longer than {@code stuckAfter} counts as stuck; every write is timed in {@code metrics}. */
+  public WriteHealth(Duration stuckAfter, MeterRegistry metrics) {
     this.stuckNanos = stuckAfter.toNanos();
+    this.metrics = metrics;
   }
 
   void started(Object write) {
     inFlight.put(write, System.nanoTime());
   }
 
-  void finished(Object write, Throwable failure) {
-    inFlight.remove(write);
+  /** {@code writer} is the writer's fixed name (a label value: never anything a caller sent). */
+  void finished(String writer, Object write, int items, Throwable failure) {
+    Long started = inFlight.remove(write);
+    if (metrics != null && started != null) {
+      timers.computeIfAbsent(writer, w -> Timer.builder("cg_store_write")
+          .description("Batched writes to PostgreSQL from their start to their commit or failure, by writer")
+          .tag("writer", w).register(metrics)).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      rows.computeIfAbsent(writer, w -> DistributionSummary.builder("cg_store_write_rows")
+          .description("Items per batched write to PostgreSQL, by writer").tag("writer", w).register(metrics))
+          .record(items);
+    }
     if (failure == null) {
       lastSuccess = System.nanoTime();
     } else if (Outages.store(failure) != null) {

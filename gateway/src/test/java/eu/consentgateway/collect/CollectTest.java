@@ -92,6 +92,28 @@ class CollectTest {
   }
 
   @Test
+  void everyBatchedWriteIsTimedAndCountedUnderItsWriter() {
+    String token = token(true);
+    String rows = "cg_store_write_rows_sum{writer=\"collect\"}";
+    String writes = "cg_store_write_seconds_count{writer=\"collect\"}";
+    double rowsBefore = gw.metric(rows);
+    double writesBefore = gw.metric(writes);
+    double consentRowsBefore = gw.metric("cg_store_write_rows_sum{writer=\"consents\"}");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(202, post(beacon(token), Map.of()));
+    }
+    assertEquals(204, post(beacon(null), Map.of()), "nothing to write");
+    // each 202 waited for its commit, so its write is already counted
+    assertEquals(5, gw.metric(rows) - rowsBefore, "one row per accepted beacon, none for the 204");
+    double timed = gw.metric(writes) - writesBefore;
+    assertTrue(timed >= 1 && timed <= 5, "one write per batch: " + timed);
+    assertTrue(gw.metric("cg_store_write_seconds_sum{writer=\"collect\"}") > 0);
+    assertEquals(consentRowsBefore, gw.metric("cg_store_write_rows_sum{writer=\"consents\"}"),
+        "beacons are not counted under the consent ledger's writer");
+    assertTrue(gw.metric("cg_store_write_rows_sum{writer=\"consents\"}") >= 1, "the consent above was");
+  }
+
+  @Test
   void duplicateEventIdIsStoredOnce() {
     JsonObject b = beacon(token(true));
     assertEquals(202, post(b, Map.of()));

@@ -32,7 +32,7 @@ class BatchWriterTest {
           Duration.ofSeconds(2));
       TestStores.execute("GRANT INSERT ON public." + table + " TO cg_gateway");
       // PostgreSQL refuses U+0000 in text with SQLSTATE 22P05 / 22021: the class of a bad value
-      BatchWriter<String, Void> writer = new BatchWriter<>(64, 1, null, items -> pool
+      BatchWriter<String, Void> writer = new BatchWriter<>("test", 64, 1, null, items -> pool
           .preparedQuery("INSERT INTO public." + table + " SELECT convert_from(decode(x, 'hex'), 'UTF8') "
               + "FROM unnest($1::text[]) AS x").execute(Tuple.of(items.toArray(String[]::new)))
           .map(r -> Collections.<Void>nCopies(items.size(), null)));
@@ -69,7 +69,7 @@ class BatchWriterTest {
       Context store = internal.createEventLoopContext(); // where the "database" answers, as a pool connection would
       Promise<Void> gate = Promise.promise();
       List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-      BatchWriter<Integer, Integer> writer = new BatchWriter<>(64, 1, null, items -> {
+      BatchWriter<Integer, Integer> writer = new BatchWriter<>("test", 64, 1, null, items -> {
         batches.add(List.copyOf(items));
         List<Integer> answers = new ArrayList<>();
         items.forEach(i -> answers.add(i * 10));
