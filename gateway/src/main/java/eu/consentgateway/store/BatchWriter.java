@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -75,24 +76,29 @@ public final class BatchWriter<T, R> {
         }
         inFlight++;
       }
-      write(batch).onComplete(ar -> {
-        synchronized (this) {
-          inFlight--;
+      // the next batch starts as soon as PostgreSQL has answered this one, before its answers are written: the
+      // event loop writes them while PostgreSQL works on the next one instead of PostgreSQL waiting for them
+      AtomicBoolean released = new AtomicBoolean();
+      Runnable release = () -> {
+        if (released.compareAndSet(false, true)) {
+          synchronized (this) {
+            inFlight--;
+          }
+          drain();
         }
-        drain();
-      });
+      };
+      write(batch, false, release).onComplete(ar -> release.run());
     }
   }
 
-  /**
-   * Writes a batch and settles its items. A batch refused for a data error (SQLSTATE class 22: one item's value)
-   * is split in halves and each written again, so the valid items still commit and only the offending one fails.
-   */
-  private Future<Void> write(List<Pending<T, R>> batch) {
-    return write(batch, false);
-  }
+  private static final Runnable NOTHING = () -> { };
 
-  private Future<Void> write(List<Pending<T, R>> batch, boolean retried) {
+  /**
+   * Writes a batch and settles its items; {@code written} runs once its outcome is known, before they are
+   * settled. A batch refused for a data error (SQLSTATE class 22: one item's value) is split in halves and each
+   * written again, so the valid items still commit and only the offending one fails.
+   */
+  private Future<Void> write(List<Pending<T, R>> batch, boolean retried, Runnable written) {
     List<T> items = new ArrayList<>(batch.size());
     for (Pending<T, R> p : batch) {
       items.add(p.item());
@@ -118,16 +124,17 @@ public final class BatchWriter<T, R> {
         Promise<Void> again = Promise.promise();
         Vertx v = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
         if (v == null) {
-          return write(batch, true);
+          return write(batch, true, written);
         }
-        v.setTimer(RETRY_DELAY_MS, id -> write(batch, true).onComplete(again));
+        v.setTimer(RETRY_DELAY_MS, id -> write(batch, true, written).onComplete(again));
         return again.future();
       }
       if (ar.failed() && batch.size() > 1 && SqlErrors.dataError(ar.cause())) {
         int half = batch.size() / 2;
-        return Future.join(write(batch.subList(0, half), retried), write(batch.subList(half, batch.size()), retried))
-            .mapEmpty();
+        return Future.join(write(batch.subList(0, half), retried, NOTHING),
+            write(batch.subList(half, batch.size()), retried, NOTHING)).<Void>mapEmpty().onComplete(x -> written.run());
       }
+      written.run();
       settle(batch, ar.succeeded() ? ar.result() : null, ar.failed() ? SqlErrors.translate(ar.cause()) : null);
       return Future.succeededFuture();
     });
