@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class BatchWriterTest {
@@ -107,6 +108,37 @@ class BatchWriterTest {
       assertEquals(6, threadsB.size());
       assertTrue(threadsA.stream().allMatch(t -> t == loopA), "A's items answered on " + threadsA);
       assertTrue(threadsB.stream().allMatch(t -> t == loopB), "B's items answered on " + threadsB);
+    } finally {
+      TestGateway.await(vertx.close());
+    }
+  }
+
+  @Test
+  void theNextBatchGoesToTheDatabaseBeforeTheAnsweredBatchIsSettled() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Context a = ((VertxInternal) vertx).createEventLoopContext();
+      Promise<Void> gate = Promise.promise();
+      AtomicReference<Future<Integer>> first = new AtomicReference<>();
+      List<Boolean> firstSettledWhenNextWent = Collections.synchronizedList(new ArrayList<>());
+      BatchWriter<Integer, Integer> writer = new BatchWriter<>("test", 64, 1, null, items -> {
+        if (items.contains(-1)) {
+          // the answer arrives on the submitting loop itself, where settling is immediate
+          Promise<List<Integer>> written = Promise.promise();
+          gate.future().onComplete(v -> a.runOnContext(x -> written.complete(List.of(-10))));
+          return written.future();
+        }
+        firstSettledWhenNextWent.add(first.get().isComplete());
+        return Future.succeededFuture(items.stream().map(i -> i * 10).toList());
+      });
+      first.set(TestGateway.await(submitOn(a, writer, List.of(-1))).get(0));
+      List<Future<Integer>> next = TestGateway.await(submitOn(a, writer, List.of(1, 2)));
+      gate.complete();
+      TestGateway.await(Future.join(new ArrayList<>(next)));
+      assertEquals(-10, TestGateway.await(first.get()));
+      assertEquals(List.of(10, 20), next.stream().map(Future::result).toList());
+      assertEquals(List.of(false), firstSettledWhenNextWent,
+          "the queued batch was handed to the database before the answered one's items were completed");
     } finally {
       TestGateway.await(vertx.close());
     }
