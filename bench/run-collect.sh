@@ -53,8 +53,9 @@ PACED_CONNECTIONS=${PACED_CONNECTIONS:-512}
 rate=$(awk -F: -v share="$PACED_SHARE" '/"expectedRps"/ { gsub(/[ ,]/, "", $2); printf "%.1f", $2 * share; exit }' \
   "$RUN_DIR/bare.json")
 WARMUP=$PACED_WARMUP diagnostics paced "$GW_PID"
-LOADGEN=java WARMUP=$PACED_WARMUP CONNECTIONS=$PACED_CONNECTIONS measure paced --url "http://127.0.0.1:$GW_PORT/v1/collect" \
-  --scenario collect-consented --tokens "$TOKENS" --rate "$rate" --expect 202 --record "$RUN_DIR/event-ids-paced.txt"
+LOADGEN=java WARMUP=$PACED_WARMUP CONNECTIONS=$PACED_CONNECTIONS measure paced \
+  --url "http://127.0.0.1:$GW_PORT/v1/collect" --scenario collect-consented --tokens "$TOKENS" --rate "$rate" \
+  --expect 202 --record "$RUN_DIR/event-ids-paced.txt"
 finish_diagnostics paced
 PACED_CPU=$CPU_SPLIT
 # BENCH_GAP=20: seconds without load between the two gateway phases, as traffic has its lulls; a refresh of

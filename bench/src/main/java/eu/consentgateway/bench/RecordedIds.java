@@ -21,25 +21,22 @@ final class RecordedIds {
 
   private final List<long[]> chunks = new ArrayList<>();
   private long[] current;
-  private int used = CHUNK;
-  private long size;
+  private int used = CHUNK; // longs used in the last chunk
+
+  private interface IdConsumer<E extends Exception> {
+    void accept(long msb, long lsb) throws E;
+  }
 
   void add(String id) {
     UUID u = UUID.fromString(id);
-    addBits(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    add(u.getMostSignificantBits(), u.getLeastSignificantBits());
   }
 
   void addAll(RecordedIds other) {
-    for (int c = 0; c < other.chunks.size(); c++) {
-      long[] chunk = other.chunks.get(c);
-      int end = c == other.chunks.size() - 1 ? other.used : CHUNK;
-      for (int i = 0; i < end; i += 2) {
-        addBits(chunk[i], chunk[i + 1]);
-      }
-    }
+    other.forEach(this::add);
   }
 
-  private void addBits(long msb, long lsb) {
+  private void add(long msb, long lsb) {
     if (used == CHUNK) {
       current = new long[CHUNK];
       chunks.add(current);
@@ -47,23 +44,28 @@ final class RecordedIds {
     }
     current[used++] = msb;
     current[used++] = lsb;
-    size++;
   }
 
   long size() {
-    return size;
+    return chunks.isEmpty() ? 0 : ((long) (chunks.size() - 1) * CHUNK + used) / 2;
   }
 
   /** One id per line, in the order they were added. */
   void write(Path file) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      for (int c = 0; c < chunks.size(); c++) {
-        long[] chunk = chunks.get(c);
-        int end = c == chunks.size() - 1 ? used : CHUNK;
-        for (int i = 0; i < end; i += 2) {
-          out.write(new UUID(chunk[i], chunk[i + 1]).toString());
-          out.write('\n');
-        }
+      forEach((msb, lsb) -> {
+        out.write(new UUID(msb, lsb).toString());
+        out.write('\n');
+      });
+    }
+  }
+
+  private <E extends Exception> void forEach(IdConsumer<E> consumer) throws E {
+    for (int c = 0; c < chunks.size(); c++) {
+      long[] chunk = chunks.get(c);
+      int end = c == chunks.size() - 1 ? used : CHUNK;
+      for (int i = 0; i < end; i += 2) {
+        consumer.accept(chunk[i], chunk[i + 1]);
       }
     }
   }

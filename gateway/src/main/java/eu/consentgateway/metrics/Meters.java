@@ -1,8 +1,10 @@
 package eu.consentgateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -71,5 +73,15 @@ public final class Meters {
   /** A counter with its help text (Prometheus shows it as {@code # HELP}); tags as name, value pairs. */
   public static Counter counter(MeterRegistry registry, String name, String help, String... tags) {
     return Counter.builder(name).description(help).tags(tags).register(registry);
+  }
+
+  /** A timer (exposed as {@code name_seconds}: count, sum, max) with its help text; tags as name, value pairs. */
+  public static Timer timer(MeterRegistry registry, String name, String help, String... tags) {
+    return Timer.builder(name).description(help).tags(tags).register(registry);
+  }
+
+  /** A distribution summary (count, sum, max) with its help text; tags as name, value pairs. */
+  public static DistributionSummary summary(MeterRegistry registry, String name, String help, String... tags) {
+    return DistributionSummary.builder(name).description(help).tags(tags).register(registry);
   }
 }

@@ -94,8 +94,8 @@ public final class BatchWriter<T, R> {
   private static final Runnable NOTHING = () -> { };
 
   /**
-   * Writes a batch and settles its items; {@code written} runs once its outcome is known, before they are
-   * settled. A batch refused for a data error (SQLSTATE class 22: one item's value) is split in halves and each
+   * Writes a batch and settles its items; {@code written} runs once its outcome is known, just before they are
+   * settled (not for a batch split in halves: the returned future's completion stands for it). A batch refused for a data error (SQLSTATE class 22: one item's value) is split in halves and each
    * written again, so the valid items still commit and only the offending one fails.
    */
   private Future<Void> write(List<Pending<T, R>> batch, boolean retried, Runnable written) {
@@ -131,8 +131,9 @@ public final class BatchWriter<T, R> {
       }
       if (ar.failed() && batch.size() > 1 && SqlErrors.dataError(ar.cause())) {
         int half = batch.size() / 2;
+        // the halves settle themselves; the writer is released once both are done (drain's fallback)
         return Future.join(write(batch.subList(0, half), retried, NOTHING),
-            write(batch.subList(half, batch.size()), retried, NOTHING)).<Void>mapEmpty().onComplete(x -> written.run());
+            write(batch.subList(half, batch.size()), retried, NOTHING)).mapEmpty();
       }
       written.run();
       settle(batch, ar.succeeded() ? ar.result() : null, ar.failed() ? SqlErrors.translate(ar.cause()) : null);

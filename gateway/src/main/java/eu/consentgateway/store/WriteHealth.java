@@ -1,5 +1,6 @@
 package eu.consentgateway.store;
 
+import eu.consentgateway.metrics.Meters;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,16 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether writes go through, as the batch writers see them: readiness asks it, because PostgreSQL can answer
- * {@code SELECT 1} while the tables the beacons write to are locked or the disk is full. With a registry it
- * also times every write by writer ({@code cg_store_write_seconds}, {@code cg_store_write_rows}): a writer
+ * {@code SELECT 1} while the tables the beacons write to are locked or the disk is full. It also times every
+ * write by writer ({@code cg_store_write_seconds}, {@code cg_store_write_rows}): a writer
  * whose seconds grow by about one a second always has its write in flight, and is what limits throughput.
  */
 public final class WriteHealth {
   private final Map<Object, Long> inFlight = new ConcurrentHashMap<>();
   private final long stuckNanos;
   private final MeterRegistry metrics;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-  private final Map<String, DistributionSummary> rows = new ConcurrentHashMap<>();
+  private final Map<String, WriterMeters> meters = new ConcurrentHashMap<>();
   private volatile long lastSuccess = System.nanoTime();
   private volatile long lastFailure;
 
@@ -29,6 +29,9 @@ public final class WriteHealth {
     this.metrics = metrics;
   }
 
+  private record WriterMeters(Timer time, DistributionSummary rows) {
+  }
+
   void started(Object write) {
     inFlight.put(write, System.nanoTime());
   }
@@ -36,13 +39,14 @@ public final class WriteHealth {
   /** {@code writer} is the writer's fixed name (a label value: never anything a caller sent). */
   void finished(String writer, Object write, int items, Throwable failure) {
     Long started = inFlight.remove(write);
-    if (metrics != null && started != null) {
-      timers.computeIfAbsent(writer, w -> Timer.builder("cg_store_write")
-          .description("Batched writes to PostgreSQL from their start to their commit or failure, by writer")
-          .tag("writer", w).register(metrics)).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-      rows.computeIfAbsent(writer, w -> DistributionSummary.builder("cg_store_write_rows")
-          .description("Items per batched write to PostgreSQL, by writer").tag("writer", w).register(metrics))
-          .record(items);
+    if (started != null) {
+      WriterMeters m = meters.computeIfAbsent(writer, w -> new WriterMeters(
+          Meters.timer(metrics, "cg_store_write",
+              "Batched writes to PostgreSQL from their start to their commit or failure, by writer", "writer", w),
+          Meters.summary(metrics, "cg_store_write_rows", "Items per batched write to PostgreSQL, by writer",
+              "writer", w)));
+      m.time().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      m.rows().record(items);
     }
     if (failure == null) {
       lastSuccess = System.nanoTime();

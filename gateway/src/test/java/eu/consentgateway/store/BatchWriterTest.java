@@ -54,6 +54,11 @@ class BatchWriterTest {
         }
       }
       assertEquals(15, TestStores.count("SELECT count(*) FROM public." + table));
+      // and the writer is free again once the halves are done
+      Promise<Void> later = Promise.promise();
+      vertx.runOnContext(v -> writer.submit(hex("after")).onComplete(later));
+      TestGateway.await(later.future(), 5);
+      assertEquals(16, TestStores.count("SELECT count(*) FROM public." + table));
     } finally {
       TestGateway.await(vertx.close());
       TestStores.execute("DROP TABLE public." + table);
