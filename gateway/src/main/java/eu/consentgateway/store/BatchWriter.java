@@ -14,7 +14,11 @@ import java.util.function.Function;
 
 /**
  * Group commit: items submitted while a write is in flight are written together by the next one, so a
- * loaded gateway commits hundreds of rows per transaction and an idle one writes each row at once.
+ * loaded gateway commits hundreds of rows per transaction and an idle one writes each row at once. A writer
+ * may also linger: a batch then starts once its oldest item has waited the linger or {@code enough} items are
+ * queued, whichever comes first (when a write takes longer than the linger, nothing waits longer than it
+ * would without). PostgreSQL spends about as much on one commit as on 15-20 inserted rows, so a linger of a
+ * millisecond or two halves what it spends per row when the gateway is busy but not saturated.
  * A submitted item's future completes only after its transaction committed (or failed), on the Vert.x
  * context that submitted it, so one writer can serve every event loop and batch across all of them.
  *
@@ -26,10 +30,13 @@ public final class BatchWriter<T, R> {
   private final Function<List<T>, Future<List<R>>> write;
   private final int maxBatch;
   private final int maxInFlight;
+  private final long lingerNanos;
+  private final int enough;
   private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
   private int inFlight;
+  private boolean lingering;
 
-  private record Pending<T, R>(T item, Promise<R> promise, Context context) {
+  private record Pending<T, R>(T item, Promise<R> promise, Context context, long queuedAt) {
   }
 
   private final WriteHealth health;
@@ -41,10 +48,21 @@ public final class BatchWriter<T, R> {
    */
   public BatchWriter(String name, int maxBatch, int maxInFlight, WriteHealth health,
       Function<List<T>, Future<List<R>>> write) {
+    this(name, maxBatch, maxInFlight, java.time.Duration.ZERO, maxBatch, health, write);
+  }
+
+  /**
+   * A writer that lingers: a batch starts once its oldest item has waited {@code linger}, or as soon as
+   * {@code enough} items are queued.
+   */
+  public BatchWriter(String name, int maxBatch, int maxInFlight, java.time.Duration linger, int enough,
+      WriteHealth health, Function<List<T>, Future<List<R>>> write) {
     this.name = name;
     this.write = write;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.lingerNanos = linger.toNanos();
+    this.enough = Math.max(1, Math.min(enough, maxBatch));
     this.health = health;
   }
 
@@ -56,7 +74,7 @@ public final class BatchWriter<T, R> {
   public Future<R> submit(T item) {
     Promise<R> promise = Promise.promise();
     synchronized (this) {
-      queue.add(new Pending<>(item, promise, Vertx.currentContext()));
+      queue.add(new Pending<>(item, promise, Vertx.currentContext(), lingerNanos > 0 ? System.nanoTime() : 0));
     }
     drain();
     return promise.future();
@@ -68,6 +86,22 @@ public final class BatchWriter<T, R> {
       List<Pending<T, R>> batch;
       synchronized (this) {
         if (inFlight >= maxInFlight || queue.isEmpty()) {
+          return;
+        }
+        long wait = lingerNanos == 0 || queue.size() >= enough ? 0
+            : queue.peek().queuedAt() + lingerNanos - System.nanoTime();
+        Context here = Vertx.currentContext();
+        if (wait > 0 && here != null) {
+          // one timer at a time, due when the oldest item has waited the linger (later items are younger)
+          if (!lingering) {
+            lingering = true;
+            here.owner().setTimer((wait + 999_999) / 1_000_000, id -> {
+              synchronized (this) {
+                lingering = false;
+              }
+              drain();
+            });
+          }
           return;
         }
         batch = new ArrayList<>(Math.min(queue.size(), maxBatch));

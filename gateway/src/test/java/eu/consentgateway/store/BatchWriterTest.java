@@ -149,6 +149,62 @@ class BatchWriterTest {
     }
   }
 
+  @Test
+  void aLingeringWriterWritesWhatArrivesWithinItsLingerAsOneBatchAndNotBefore() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Context a = ((VertxInternal) vertx).createEventLoopContext();
+      List<Long> startedAfterMs = Collections.synchronizedList(new ArrayList<>());
+      List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+      long t0 = System.nanoTime();
+      BatchWriter<Integer, Integer> writer = new BatchWriter<>("test", 64, 1, Duration.ofMillis(400), 64, null,
+          items -> {
+            startedAfterMs.add((System.nanoTime() - t0) / 1_000_000);
+            batches.add(List.copyOf(items));
+            return Future.succeededFuture(items);
+          });
+      List<Future<Integer>> all = new ArrayList<>();
+      // three items 50 ms apart: all inside the first one's linger
+      for (int i = 1; i <= 3; i++) {
+        all.addAll(TestGateway.await(submitOn(a, writer, List.of(i))));
+        TestGateway.await(vertx.timer(50));
+      }
+      TestGateway.await(Future.join(new ArrayList<>(all)), 5);
+      assertEquals(List.of(List.of(1, 2, 3)), batches, "one batch for what arrived within the linger");
+      assertTrue(startedAfterMs.get(0) >= 390, "the batch started after " + startedAfterMs.get(0)
+          + " ms, before its oldest item had waited the linger (400 ms)");
+      assertEquals(List.of(1, 2, 3), all.stream().map(Future::result).toList());
+    } finally {
+      TestGateway.await(vertx.close());
+    }
+  }
+
+  @Test
+  void aLingeringWriterStartsAtOnceWhenEnoughItemsAreQueued() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Context a = ((VertxInternal) vertx).createEventLoopContext();
+      List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+      // a linger of a minute: only "enough" can start these batches within the test's wait
+      BatchWriter<Integer, Integer> writer = new BatchWriter<>("test", 64, 1, Duration.ofMinutes(1), 3, null,
+          items -> {
+            batches.add(List.copyOf(items));
+            return Future.succeededFuture(items);
+          });
+      List<Future<Integer>> first = TestGateway.await(submitOn(a, writer, List.of(1, 2, 3)));
+      TestGateway.await(Future.join(new ArrayList<>(first)), 5);
+      List<Future<Integer>> two = TestGateway.await(submitOn(a, writer, List.of(4, 5)));
+      TestGateway.await(vertx.timer(300));
+      assertEquals(List.of(List.of(1, 2, 3)), batches, "three queued items are enough; two wait for the linger");
+      assertTrue(two.stream().noneMatch(Future::isComplete));
+      TestGateway.await(submitOn(a, writer, List.of(6)));
+      TestGateway.await(Future.join(new ArrayList<>(two)), 5);
+      assertEquals(List.of(List.of(1, 2, 3), List.of(4, 5, 6)), batches);
+    } finally {
+      TestGateway.await(vertx.close());
+    }
+  }
+
   /** Submits {@code items} from {@code context}; the futures, once submitted. */
   private static Future<List<Future<Integer>>> submitOn(Context context, BatchWriter<Integer, Integer> writer,
       List<Integer> items) {
