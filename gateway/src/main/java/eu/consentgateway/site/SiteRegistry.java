@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.store.RedisBus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +19,10 @@ import java.util.Set;
 
 /**
  * Every feature's view of the configured sites: cached, invalidated on all instances through Redis when an
- * operator changes a site, and re-read from PostgreSQL at most a few seconds later if Redis is down.
+ * operator changes a site, and re-read from PostgreSQL at most a few seconds later if Redis is down. A copy
+ * older than {@link #FRESH} is still served while one read refreshes it, and callers that miss together share
+ * one read: a busy gateway reads each site once every few seconds, not once per request that arrived while the
+ * copy was being re-read.
  */
 public final class SiteRegistry {
   static final String CHANNEL = "sites";
@@ -27,8 +32,17 @@ public final class SiteRegistry {
   private final SiteStore store;
   private final Pool pool;
   private final RedisBus bus;
+  static final Duration FRESH = Duration.ofSeconds(5);
+  /** How long an unrefreshed copy is kept: a lookup after that reads the site first. */
+  public static final Duration KEPT = FRESH.multipliedBy(2);
   private final Clock clock;
-  private final Cache<String, Optional<Site>> cache;
+  private final Cache<String, Entry> cache;
+  private final java.util.concurrent.ConcurrentHashMap<String, Future<Optional<Site>>> loading =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+
+  private record Entry(Optional<Site> site, long readAt) {
+  }
   private volatile Set<String> allOrigins = Set.of();
 
   public SiteRegistry(Vertx vertx, Pool pool, RedisBus bus, Clock clock) {
@@ -36,9 +50,13 @@ public final class SiteRegistry {
     this.pool = pool;
     this.bus = bus;
     this.clock = clock;
-    this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+    // past KEPT (no lookup refreshed it) a copy is read again before it is served
+    this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(KEPT).build();
     bus.listen(CHANNEL, this::forget);
-    bus.onResubscribe(cache::invalidateAll);
+    bus.onResubscribe(() -> {
+      loading.clear();
+      cache.invalidateAll();
+    });
     vertx.setPeriodic(5_000, id -> refreshOrigins());
   }
 
@@ -56,11 +74,62 @@ public final class SiteRegistry {
     if (siteId == null || !SiteValidator.SITE_ID.matcher(siteId).matches()) {
       return Future.succeededFuture(Optional.empty());
     }
-    Optional<Site> cached = cache.getIfPresent(siteId);
+    Entry cached = cache.getIfPresent(siteId);
     if (cached != null) {
-      return Future.succeededFuture(cached);
+      if (System.nanoTime() - cached.readAt() >= FRESH.toNanos()) {
+        read(siteId);
+      }
+      return Future.succeededFuture(cached.site());
     }
-    return store.load(siteId).onSuccess(site -> cache.put(siteId, site));
+    return onCallersContext(read(siteId));
+  }
+
+  /** Drops this instance's copy only, as a missed Redis message would leave it (for tests). */
+  void forgetForTest(String siteId) {
+    forget(siteId);
+  }
+
+  /** How many times a site was read from PostgreSQL (for tests). */
+  long reads() {
+    return reads.get();
+  }
+
+  /** Reads a site, or joins the read of it already under way. */
+  private Future<Optional<Site>> read(String siteId) {
+    Promise<Optional<Site>> mine = Promise.promise();
+    Future<Optional<Site>> running = loading.putIfAbsent(siteId, mine.future());
+    if (running != null) {
+      return running;
+    }
+    reads.incrementAndGet();
+    store.load(siteId).onComplete(ar -> {
+      // forget() drops a read under way: what it found may predate the change it was told of
+      boolean current = loading.remove(siteId, mine.future());
+      if (ar.failed()) {
+        cache.invalidate(siteId);
+      } else if (current) {
+        cache.put(siteId, new Entry(ar.result(), System.nanoTime()));
+      }
+      mine.handle(ar);
+    });
+    return mine.future();
+  }
+
+  /** A shared read completes on the context of the caller that started it; each other caller gets it on its own. */
+  private static <T> Future<T> onCallersContext(Future<T> shared) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return shared;
+    }
+    Promise<T> here = Promise.promise();
+    shared.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        here.handle(ar);
+      } else {
+        context.runOnContext(v -> here.handle(ar));
+      }
+    });
+    return here.future();
   }
 
   /** Every configured site (for jobs that go through all of them), read in one query. */
@@ -77,9 +146,9 @@ public final class SiteRegistry {
     java.util.List<Site> out = new java.util.ArrayList<>();
     java.util.List<String> missing = new java.util.ArrayList<>();
     for (String id : ids) {
-      Optional<Site> cached = cache.getIfPresent(id);
+      Entry cached = cache.getIfPresent(id);
       if (cached != null) {
-        cached.ifPresent(out::add);
+        cached.site().ifPresent(out::add);
       } else if (SiteValidator.SITE_ID.matcher(id).matches()) {
         missing.add(id);
       }
@@ -89,7 +158,7 @@ public final class SiteRegistry {
     }
     return store.load(missing).map(loaded -> {
       loaded.forEach(s -> {
-        cache.put(s.id(), Optional.of(s));
+        cache.put(s.id(), new Entry(Optional.of(s), System.nanoTime()));
         out.add(s);
       });
       out.sort(java.util.Comparator.comparing(Site::id));
@@ -124,6 +193,7 @@ public final class SiteRegistry {
   }
 
   private void forget(String siteId) {
+    loading.remove(siteId);
     cache.invalidate(siteId);
   }
 

@@ -129,7 +129,7 @@ class PostgresFaultTest {
     Visitor v = visitor();
     String uncachedSite = TestStores.uniqueSite("fault-uncached");
     gw.createSite(uncachedSite);
-    Thread.sleep(5_500); // the site cache (5 s) forgets it
+    Thread.sleep(eu.consentgateway.site.SiteRegistry.KEPT.toMillis() + 500); // the site cache forgets it
     pg.stop("fast");
     try (LogCapture log = LogCapture.everything()) {
       List<HttpResponse<Buffer>> answers = new ArrayList<>();
