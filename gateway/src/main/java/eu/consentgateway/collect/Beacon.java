@@ -4,7 +4,7 @@ import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bodies;
 import eu.consentgateway.terminal.FreeText;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.Optional;
@@ -100,8 +100,8 @@ record Beacon(String siteId, String token, String type, String name, String page
    * throws out of the loader and is never remembered.
    */
   private static final int MEMO_MAX_URL = 300;
-  private static final Cache<String, String> PAGES = Caffeine.newBuilder().maximumSize(20_000).build();
-  private static final Cache<String, Optional<String>> HOSTS = Caffeine.newBuilder().maximumSize(5_000).build();
+  private static final Cache<String, String> PAGES = Caches.builder().maximumSize(20_000).build();
+  private static final Cache<String, Optional<String>> HOSTS = Caches.builder().maximumSize(5_000).build();
 
   /** Origin and path only: query strings and fragments often carry e-mails or tokens. */
   static String page(String url) {

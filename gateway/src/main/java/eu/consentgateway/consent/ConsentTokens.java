@@ -2,7 +2,7 @@ package eu.consentgateway.consent;
 
 import eu.consentgateway.http.ApiError;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ public final class ConsentTokens {
    * Tokens already verified, keyed by the whole token (a tampered copy never matches): a beacon stream repeats
    * the same token, and the HMAC, base64 and JSON work is then done once. Bounded to keep the heap small.
    */
-  private final Cache<String, TokenClaims> verified = Caffeine.newBuilder().maximumSize(20_000)
+  private final Cache<String, TokenClaims> verified = Caches.builder().maximumSize(20_000)
       .expireAfterAccess(Duration.ofMinutes(10)).build();
 
   /** The claims of a well-signed token; anything else is a 401 that says the token was refused. */

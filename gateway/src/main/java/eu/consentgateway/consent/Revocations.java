@@ -1,7 +1,7 @@
 package eu.consentgateway.consent;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import eu.consentgateway.store.RedisBus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -24,8 +24,8 @@ final class Revocations {
 
   private final Pool pool;
   private final RedisBus bus;
-  private final Cache<UUID, Boolean> revoked = Caffeine.newBuilder().maximumSize(200_000).build();
-  private final Cache<UUID, Boolean> standing = Caffeine.newBuilder()
+  private final Cache<UUID, Boolean> revoked = Caches.builder().maximumSize(200_000).build();
+  private final Cache<UUID, Boolean> standing = Caches.builder()
       .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(60)).build();
 
   Revocations(Pool pool, RedisBus bus) {

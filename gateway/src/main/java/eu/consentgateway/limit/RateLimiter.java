@@ -1,7 +1,7 @@
 package eu.consentgateway.limit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import eu.consentgateway.metrics.Meters;
 import eu.consentgateway.store.RedisBus;
 import io.micrometer.core.instrument.Counter;
@@ -50,7 +50,7 @@ public final class RateLimiter {
   private final LongSupplier clockMs;
   private final Map<Bucket, Integer> limits;
   private final Map<Bucket, Counter> refused = new EnumMap<>(Bucket.class);
-  private final Cache<String, Window> windows = Caffeine.newBuilder().maximumSize(MAX_TRACKED)
+  private final Cache<String, Window> windows = Caches.builder().maximumSize(MAX_TRACKED)
       .expireAfterAccess(Duration.ofMillis(3 * WINDOW_MS)).build();
   private final Map<String, Window> dirty = new ConcurrentHashMap<>();
   private volatile boolean syncing;

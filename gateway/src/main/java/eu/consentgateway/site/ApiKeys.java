@@ -1,7 +1,7 @@
 package eu.consentgateway.site;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.http.Bearer;
 import eu.consentgateway.limit.RateLimiter;
@@ -48,7 +48,7 @@ public final class ApiKeys {
   private final Optional<byte[]> adminHash;
   private final RateLimiter limiter;
   private final ClientAddress addresses;
-  private final Cache<String, Optional<Principal>> cache = Caffeine.newBuilder()
+  private final Cache<String, Optional<Principal>> cache = Caches.builder()
       .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
   public ApiKeys(Vertx vertx, Pool pool, Optional<String> adminToken, RateLimiter limiter,

@@ -1,7 +1,7 @@
 package eu.consentgateway.site;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.store.RedisBus;
 import io.vertx.core.Context;
@@ -51,7 +51,7 @@ public final class SiteRegistry {
     this.bus = bus;
     this.clock = clock;
     // past KEPT (no lookup refreshed it) a copy is read again before it is served
-    this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(KEPT).build();
+    this.cache = Caches.builder().maximumSize(10_000).expireAfterWrite(KEPT).build();
     bus.listen(CHANNEL, this::forget);
     bus.onResubscribe(() -> {
       loading.clear();

@@ -1,7 +1,7 @@
 package eu.consentgateway.terminal;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import com.maxmind.db.Reader.FileMode;
 import com.maxmind.geoip2.DatabaseReader;
 import com.maxmind.geoip2.model.CityResponse;
@@ -159,7 +159,7 @@ public final class GeoIp {
       throw new IOException("database type " + type + " holds no country");
     }
     LOG.info("geoip database opened [type={}] [built={}]", type, reader.metadata().buildTime());
-    return new Loaded(reader, city, Caffeine.newBuilder().maximumSize(CACHE_SIZE).build());
+    return new Loaded(reader, city, Caches.builder().maximumSize(CACHE_SIZE).build());
   }
 
   /**

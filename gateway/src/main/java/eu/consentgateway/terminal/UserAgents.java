@@ -1,7 +1,7 @@
 package eu.consentgateway.terminal;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import ua_parser.Client;
 import ua_parser.Parser;
 
@@ -16,7 +16,7 @@ public final class UserAgents {
 
   private static final int MAX_LENGTH = 512;
   private final Parser parser = new Parser();
-  private final Cache<String, Parsed> cache = Caffeine.newBuilder().maximumSize(20_000).build();
+  private final Cache<String, Parsed> cache = Caches.builder().maximumSize(20_000).build();
 
   public Parsed parse(String userAgent) {
     if (userAgent == null || userAgent.isBlank()) {

@@ -1,7 +1,7 @@
 package eu.consentgateway.widget;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import eu.consentgateway.store.Caches;
 import eu.consentgateway.site.Site;
 import eu.consentgateway.site.SiteRegistry;
 import eu.consentgateway.site.Sites;
@@ -36,7 +36,7 @@ public final class WidgetRoutes {
   private final Buffer brotli;
   private final String hash;
   // site-specific bodies by the hash of what went into them, so a config change makes a new entry
-  private final Cache<String, Body> perSite = Caffeine.newBuilder().maximumSize(256).build();
+  private final Cache<String, Body> perSite = Caches.builder().maximumSize(256).build();
 
   private record Body(String etag, Buffer plain, Buffer gzip) {
   }
