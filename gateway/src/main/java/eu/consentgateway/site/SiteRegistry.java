@@ -2,6 +2,7 @@ package eu.consentgateway.site;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import eu.consentgateway.store.Caches;
+import eu.consentgateway.store.Contexts;
 import eu.consentgateway.http.ApiError;
 import eu.consentgateway.store.RedisBus;
 import io.vertx.core.Context;
@@ -14,8 +15,11 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every feature's view of the configured sites: cached, invalidated on all instances through Redis when an
@@ -26,24 +30,25 @@ import java.util.Set;
  */
 public final class SiteRegistry {
   static final String CHANNEL = "sites";
+  /** How long a copy is served without a read: past that, one read refreshes it while it is still served. */
+  static final Duration FRESH = Duration.ofSeconds(5);
+  /** How long an unrefreshed copy is kept: a lookup after that reads the site first. */
+  public static final Duration KEPT = FRESH.multipliedBy(2);
   private static final String ALL_ORIGINS = "SELECT config -> 'origins' AS origins FROM ops.sites";
   private static final String ALL_IDS = "SELECT site_id FROM ops.sites ORDER BY site_id";
 
   private final SiteStore store;
   private final Pool pool;
   private final RedisBus bus;
-  static final Duration FRESH = Duration.ofSeconds(5);
-  /** How long an unrefreshed copy is kept: a lookup after that reads the site first. */
-  public static final Duration KEPT = FRESH.multipliedBy(2);
   private final Clock clock;
   private final Cache<String, Entry> cache;
-  private final java.util.concurrent.ConcurrentHashMap<String, Future<Optional<Site>>> loading =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+  /** The read under way for each site, which every lookup that misses meanwhile joins. */
+  private final Map<String, Future<Optional<Site>>> loading = new ConcurrentHashMap<>();
+  private final AtomicLong reads = new AtomicLong();
+  private volatile Set<String> allOrigins = Set.of();
 
   private record Entry(Optional<Site> site, long readAt) {
   }
-  private volatile Set<String> allOrigins = Set.of();
 
   public SiteRegistry(Vertx vertx, Pool pool, RedisBus bus, Clock clock) {
     this.store = new SiteStore(pool);
@@ -84,11 +89,6 @@ public final class SiteRegistry {
     return onCallersContext(read(siteId));
   }
 
-  /** Drops this instance's copy only, as a missed Redis message would leave it (for tests). */
-  void forgetForTest(String siteId) {
-    forget(siteId);
-  }
-
   /** How many times a site was read from PostgreSQL (for tests). */
   long reads() {
     return reads.get();
@@ -118,17 +118,8 @@ public final class SiteRegistry {
   /** A shared read completes on the context of the caller that started it; each other caller gets it on its own. */
   private static <T> Future<T> onCallersContext(Future<T> shared) {
     Context context = Vertx.currentContext();
-    if (context == null) {
-      return shared;
-    }
     Promise<T> here = Promise.promise();
-    shared.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        here.handle(ar);
-      } else {
-        context.runOnContext(v -> here.handle(ar));
-      }
-    });
+    shared.onComplete(ar -> Contexts.run(context, () -> here.handle(ar)));
     return here.future();
   }
 

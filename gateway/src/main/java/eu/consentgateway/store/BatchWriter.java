@@ -129,8 +129,9 @@ public final class BatchWriter<T, R> {
 
   /**
    * Writes a batch and settles its items; {@code written} runs once its outcome is known, just before they are
-   * settled (not for a batch split in halves: the returned future's completion stands for it). A batch refused for a data error (SQLSTATE class 22: one item's value) is split in halves and each
-   * written again, so the valid items still commit and only the offending one fails.
+   * settled (not for a batch split in halves: the returned future's completion stands for it). A batch refused
+   * for a data error (SQLSTATE class 22: one item's value) is split in halves and each written again, so the
+   * valid items still commit and only the offending one fails.
    */
   private Future<Void> write(List<Pending<T, R>> batch, boolean retried, Runnable written) {
     List<T> items = new ArrayList<>(batch.size());
@@ -184,13 +185,7 @@ public final class BatchWriter<T, R> {
     for (int i = 0; i < batch.size(); i++) {
       byContext.computeIfAbsent(batch.get(i).context(), c -> new ArrayList<>()).add(i);
     }
-    byContext.forEach((context, indexes) -> {
-      if (context == null || Vertx.currentContext() == context) {
-        complete(batch, indexes, results, cause);
-      } else {
-        context.runOnContext(v -> complete(batch, indexes, results, cause));
-      }
-    });
+    byContext.forEach((context, indexes) -> Contexts.run(context, () -> complete(batch, indexes, results, cause)));
   }
 
   private static <T, R> void complete(List<Pending<T, R>> batch, List<Integer> indexes, List<R> results,

@@ -154,25 +154,22 @@ class BatchWriterTest {
     Vertx vertx = Vertx.vertx();
     try {
       Context a = ((VertxInternal) vertx).createEventLoopContext();
-      List<Long> startedAfterMs = Collections.synchronizedList(new ArrayList<>());
       List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-      long t0 = System.nanoTime();
-      BatchWriter<Integer, Integer> writer = new BatchWriter<>("test", 64, 1, Duration.ofMillis(400), 64, null,
-          items -> {
-            startedAfterMs.add((System.nanoTime() - t0) / 1_000_000);
-            batches.add(List.copyOf(items));
-            return Future.succeededFuture(items);
-          });
-      List<Future<Integer>> all = new ArrayList<>();
-      // three items 50 ms apart: all inside the first one's linger
-      for (int i = 1; i <= 3; i++) {
-        all.addAll(TestGateway.await(submitOn(a, writer, List.of(i))));
+      List<Long> startedAt = Collections.synchronizedList(new ArrayList<>());
+      BatchWriter<Integer, Integer> writer = echoing(Duration.ofMillis(400), 64, batches, startedAt);
+      List<Future<Integer>> all = new ArrayList<>(TestGateway.await(submitOn(a, writer, List.of(1))));
+      // taken once the first item is queued, so the wait measured from here is at most the one it had
+      long firstQueued = System.nanoTime();
+      // two more items 50 ms apart: inside the first one's linger
+      for (int i = 2; i <= 3; i++) {
         TestGateway.await(vertx.timer(50));
+        all.addAll(TestGateway.await(submitOn(a, writer, List.of(i))));
       }
       TestGateway.await(Future.join(new ArrayList<>(all)), 5);
       assertEquals(List.of(List.of(1, 2, 3)), batches, "one batch for what arrived within the linger");
-      assertTrue(startedAfterMs.get(0) >= 390, "the batch started after " + startedAfterMs.get(0)
-          + " ms, before its oldest item had waited the linger (400 ms)");
+      long waitedMs = (startedAt.get(0) - firstQueued) / 1_000_000;
+      assertTrue(waitedMs >= 395, "the batch started " + waitedMs
+          + " ms after its oldest item was queued, before the linger (400 ms)");
       assertEquals(List.of(1, 2, 3), all.stream().map(Future::result).toList());
     } finally {
       TestGateway.await(vertx.close());
@@ -186,11 +183,8 @@ class BatchWriterTest {
       Context a = ((VertxInternal) vertx).createEventLoopContext();
       List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
       // a linger of a minute: only "enough" can start these batches within the test's wait
-      BatchWriter<Integer, Integer> writer = new BatchWriter<>("test", 64, 1, Duration.ofMinutes(1), 3, null,
-          items -> {
-            batches.add(List.copyOf(items));
-            return Future.succeededFuture(items);
-          });
+      BatchWriter<Integer, Integer> writer = echoing(Duration.ofMinutes(1), 3, batches,
+          Collections.synchronizedList(new ArrayList<>()));
       List<Future<Integer>> first = TestGateway.await(submitOn(a, writer, List.of(1, 2, 3)));
       TestGateway.await(Future.join(new ArrayList<>(first)), 5);
       List<Future<Integer>> two = TestGateway.await(submitOn(a, writer, List.of(4, 5)));
@@ -203,6 +197,16 @@ class BatchWriterTest {
     } finally {
       TestGateway.await(vertx.close());
     }
+  }
+
+  /** A lingering writer that answers each item with itself, noting each batch and when its write started. */
+  private static BatchWriter<Integer, Integer> echoing(Duration linger, int enough, List<List<Integer>> batches,
+      List<Long> startedAt) {
+    return new BatchWriter<>("test", 64, 1, linger, enough, null, items -> {
+      startedAt.add(System.nanoTime());
+      batches.add(List.copyOf(items));
+      return Future.succeededFuture(items);
+    });
   }
 
   /** Submits {@code items} from {@code context}; the futures, once submitted. */
