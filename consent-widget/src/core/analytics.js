@@ -1,5 +1,5 @@
 // Analytics beacons, sent only while the current consent grants "statistics".
-import { uuid } from '../utils/uuid.js';
+import { eventId } from '../utils/uuid.js';
 
 /**
  * `collect(body)` posts a beacon; `grantedToken()` is the consent token when statistics is granted, else null.
@@ -13,7 +13,7 @@ export function createTracker(win, collect, siteId, grantedToken) {
     const doc = win.document;
     collect({
       siteId, token, type, url: win.location.href, referrer: doc.referrer || undefined, name, props,
-      screen: { w: win.screen.width, h: win.screen.height }, eventId: uuid(win.crypto),
+      screen: { w: win.screen.width, h: win.screen.height }, eventId: eventId(win.crypto),
     });
     return true;
   }

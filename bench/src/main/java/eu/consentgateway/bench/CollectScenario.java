@@ -121,7 +121,7 @@ final class CollectScenario implements Scenario {
 
   @Override
   public Outgoing next(Random rnd) {
-    String eventId = Traffic.uuid(rnd);
+    String eventId = Traffic.eventId(rnd, System.currentTimeMillis());
     int[] screen = Traffic.SCREENS[rnd.nextInt(Traffic.SCREENS.length)];
     StringBuilder b = new StringBuilder(consented ? 512 : 256).append("{\"siteId\":\"").append(site).append('"');
     if (consented) {

@@ -64,9 +64,12 @@ final class Traffic {
     return new ArrayList<>(out);
   }
 
-  /** A version-4 UUID from a fast random source (the JDK's own uses SecureRandom). */
-  static String uuid(Random rnd) {
-    long hi = (rnd.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+  /**
+   * An event id as the widget makes it (consent-widget/src/utils/uuid.js): a version-7 UUID carrying the minute,
+   * from a fast random source (the JDK's own uses SecureRandom).
+   */
+  static String eventId(Random rnd, long nowMillis) {
+    long hi = (nowMillis / 60_000 * 60_000) << 16 | 0x7000L | (rnd.nextInt() & 0x0fffL);
     long lo = (rnd.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
     return new UUID(hi, lo).toString();
   }

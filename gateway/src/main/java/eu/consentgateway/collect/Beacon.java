@@ -53,12 +53,24 @@ record Beacon(String siteId, String token, String type, String name, String page
     String eventText = Bodies.string(o, "eventId", false, 36);
     UUID eventId;
     try {
-      eventId = eventText == null ? UUID.randomUUID() : UUID.fromString(eventText);
+      eventId = eventText == null ? eventId(System.currentTimeMillis()) : UUID.fromString(eventText);
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest("invalid_field", "'eventId' must be a UUID");
     }
     return new Beacon(siteId, token, type, name, page, referrer == null || referrer.isEmpty() ? null
         : host(referrer), props, w, h, eventId);
+  }
+
+  /**
+   * The id of a beacon that came without one, made as the widget makes its own (consent-widget/src/utils/uuid.js):
+   * a version-7 UUID carrying the minute and 74 random bits, so that it sorts with the other ids of that minute
+   * in the primary key of terminal.events.
+   */
+  static UUID eventId(long nowMillis) {
+    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    long hi = (nowMillis / 60_000 * 60_000) << 16 | 0x7000L | (rnd.nextInt() & 0x0fffL);
+    long lo = (rnd.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(hi, lo);
   }
 
   /** At most {@link #MAX_PROPS} entries, keys of a fixed pattern, short scalar values, every string screened. */
