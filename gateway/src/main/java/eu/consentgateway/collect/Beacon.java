@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -67,7 +68,7 @@ record Beacon(String siteId, String token, String type, String name, String page
    * in the primary key of terminal.events.
    */
   static UUID eventId(long nowMillis) {
-    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
     long hi = (nowMillis / 60_000 * 60_000) << 16 | 0x7000L | (rnd.nextInt() & 0x0fffL);
     long lo = (rnd.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
     return new UUID(hi, lo);

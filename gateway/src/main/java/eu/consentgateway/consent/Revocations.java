@@ -34,25 +34,10 @@ final class Revocations {
    */
   static final Duration STANDING_MIN = Duration.ofSeconds(45);
   static final Duration STANDING_MAX = Duration.ofSeconds(75);
-  private final Cache<UUID, Boolean> standing = Caches.builder()
-      .maximumSize(200_000).expireAfter(new SpreadExpiry()).build();
-
-  private static final class SpreadExpiry implements Expiry<Object, Object> {
-    @Override
-    public long expireAfterCreate(Object key, Object value, long currentTime) {
-      return ThreadLocalRandom.current().nextLong(STANDING_MIN.toNanos(), STANDING_MAX.toNanos() + 1);
-    }
-
-    @Override
-    public long expireAfterUpdate(Object key, Object value, long currentTime, long currentDuration) {
-      return expireAfterCreate(key, value, currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
-  }
+  private final Cache<UUID, Boolean> standing = Caches.builder().maximumSize(200_000)
+      .expireAfter(Expiry.<UUID, Boolean>writing((id, stands) -> Duration.ofNanos(
+          ThreadLocalRandom.current().nextLong(STANDING_MIN.toNanos(), STANDING_MAX.toNanos() + 1))))
+      .build();
 
   /** When the "still valid" answer for {@code consentId} stops being reused, if there is one (for tests). */
   java.util.Optional<Duration> standingFor(UUID consentId) {

@@ -2,7 +2,6 @@ package eu.consentgateway.store;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 
-
 /** Where the gateway's in-memory caches start from. */
 public final class Caches {
   private Caches() {

@@ -37,8 +37,12 @@ class BeaconEventIdTest {
 
   @Test
   void aBeaconWithoutAnEventIdGetsATimeOrderedOne() {
+    long before = System.currentTimeMillis() / 60_000 * 60_000;
     Beacon b = Beacon.parse(new JsonObject().put("siteId", "shop").put("type", "pageview")
         .put("url", "https://shop.example/p"));
+    long minute = b.eventId().getMostSignificantBits() >>> 16;
     assertEquals(7, b.eventId().version());
+    assertTrue(minute >= before && minute <= System.currentTimeMillis() && minute % 60_000 == 0,
+        "the id carries the minute it was made in, not " + minute);
   }
 }

@@ -1,6 +1,7 @@
 package eu.consentgateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,6 @@ class CidrTest {
     assertThrows(IllegalArgumentException.class, () -> Cidr.literal("g::1"));
     Cidr block = Cidr.parse("192.0.2.0/24");
     assertTrue(block.contains(InetAddress.getByAddress(Cidr.literal("192.0.2.200"))));
-    assertTrue(!block.contains(InetAddress.getByAddress(Cidr.literal("192.0.3.1"))));
+    assertFalse(block.contains(InetAddress.getByAddress(Cidr.literal("192.0.3.1"))));
   }
 }
